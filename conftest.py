@@ -1,0 +1,6 @@
+import os
+from pathlib import Path
+
+# Tests run tasks inline and keep their data folder apart from ./var.
+os.environ.setdefault("CHRYSALIS_TASKS", "immediate")
+os.environ.setdefault("CHRYSALIS_DATA_DIR", str(Path(__file__).parent / "test-output" / "data"))

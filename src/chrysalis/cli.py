@@ -1,0 +1,187 @@
+"""The `chrysalis` command (also `python -m chrysalis`).
+
+Every command uses the data folder from CHRYSALIS_DATA_DIR (default ./var) and creates or migrates
+the database as needed before it runs.
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+
+
+def _setup(migrate: bool = True, quiet: bool = True) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chrysalis.config.settings")
+    import django
+
+    django.setup()
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0 if quiet else 1)
+
+
+def cmd_migrate(args) -> int:
+    _setup(migrate=False)
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    _setup()
+    from chrysalis.demo.build import build_demo
+
+    build_demo(people=args.people, seed=args.seed, progress=not args.quiet, stdout=sys.stdout)
+    return 0
+
+
+def cmd_token(args) -> int:
+    _setup()
+    from chrysalis.core.errors import ActionError
+    from chrysalis.people.actions import create_api_token
+    from chrysalis.people.models import User
+
+    user = User.objects.filter(username=args.username).first()
+    if user is None:
+        print(f"error: no person with username {args.username!r}", file=sys.stderr)
+        return 2
+    try:
+        _token, secret = create_api_token(user, name=args.name)
+    except ActionError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    print(secret)
+    return 0
+
+
+def cmd_createadmin(args) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    call_command("createsuperuser", interactive=sys.stdin.isatty(), username=args.username, email=args.email)
+    return 0
+
+
+def cmd_manage(args) -> int:
+    _setup(migrate=False)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["chrysalis manage", *args.rest])
+    return 0
+
+
+def cmd_worker(args) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    call_command("db_worker", queue_name="*", interval=args.interval, verbosity=1)
+    return 0
+
+
+def _print_signin(host: str, port: int) -> None:
+    from chrysalis.demo.build import DEMO_PASSWORD
+    from chrysalis.people.models import User
+
+    admin = User.objects.filter(is_superuser=True).order_by("pk").first()
+    print(f"\nChrysalis is serving on http://{host}:{port}/")
+    if admin is not None and admin.check_password(DEMO_PASSWORD):
+        print(f"Sign in as '{admin.username}' with password '{DEMO_PASSWORD}' (every demo person has it).")
+    elif admin is None:
+        print("No administrator yet: create one with `chrysalis createadmin`.")
+    sys.stdout.flush()
+
+
+def cmd_serve(args) -> int:
+    _setup()
+    from chrysalis.people.models import User
+
+    if args.demo_if_empty and not User.objects.exists():
+        from chrysalis.demo.build import build_demo
+
+        print("Empty database: building the demo organisation…")
+        build_demo(people=300, seed=1, progress=True, stdout=sys.stdout)
+    _print_signin(args.host, args.port)
+
+    worker = None
+    if not args.no_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "chrysalis", "worker"], env=os.environ.copy())
+
+    from gunicorn.app.base import BaseApplication
+
+    from chrysalis.config.wsgi import application
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{args.host}:{args.port}")
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", args.threads)
+            self.cfg.set("accesslog", "-" if args.access_log else None)
+            self.cfg.set("timeout", 60)
+
+        def load(self):
+            return application
+
+    try:
+        Server().run()
+    finally:
+        if worker is not None:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="chrysalis", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="serve the product (gunicorn) with its task worker")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=int(os.environ.get("CHRYSALIS_WEB_WORKERS", "2")))
+    p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--no-worker", action="store_true", help="do not start the task worker alongside")
+    p.add_argument("--demo-if-empty", action="store_true", help="build the demo organisation if there is nobody")
+    p.add_argument("--access-log", action="store_true")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("worker", help="run the task worker")
+    p.add_argument("--interval", type=float, default=0.5, help="seconds between polls when idle")
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("migrate", help="create or migrate the database")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("demo", help="build a believable demo organisation (deterministic by seed)")
+    p.add_argument("--people", type=int, default=300)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("token", help="personal access tokens for the API")
+    tsub = p.add_subparsers(dest="token_command", required=True)
+    t = tsub.add_parser("create", help="create a token for USERNAME and print it (shown once)")
+    t.add_argument("username")
+    t.add_argument("--name", default="command line")
+    t.set_defaults(func=cmd_token)
+
+    p = sub.add_parser("createadmin", help="create an administrator")
+    p.add_argument("--username", default=None)
+    p.add_argument("--email", default=None)
+    p.set_defaults(func=cmd_createadmin)
+
+    p = sub.add_parser("manage", help="run a Django management command", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    sys.exit(args.func(args))

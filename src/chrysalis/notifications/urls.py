@@ -1,0 +1,6 @@
+from django.urls import path
+
+from chrysalis.web.views import under_construction
+
+app_name = "notifications"
+urlpatterns = [path("", under_construction, name="list")]

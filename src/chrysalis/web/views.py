@@ -1,0 +1,24 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+
+
+@login_not_required
+def healthz(request):
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def not_found(request, exception=None):
+    return render(request, "web/error.html", {"status": 404, "message": "This page does not exist, or you cannot see it."}, status=404)
+
+
+def forbidden(request, exception=None):
+    message = str(exception) if exception and str(exception) else "You are not allowed to do that."
+    return render(request, "web/error.html", {"status": 403, "message": message}, status=403)
+
+
+def under_construction(request, *args, **kwargs):  # TEMPORARY during the first build; removed before commit
+    return render(request, "web/error.html", {"status": 501, "message": "Not built yet."}, status=501)
