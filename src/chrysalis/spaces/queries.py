@@ -111,3 +111,16 @@ def annotate_membership(qs: QuerySet, viewer) -> QuerySet:
     return qs.annotate(
         viewer_is_member=Exists(Membership.objects.filter(space=OuterRef("pk"), user_id=viewer.pk))
     )
+
+
+def readers_among(space: Space | None, user_ids) -> set[int]:
+    """Of these user ids, those who may read content in `space` (one query)."""
+    from django.contrib.auth import get_user_model
+
+    ids = set(user_ids)
+    if not ids:
+        return set()
+    active = get_user_model().objects.filter(pk__in=ids, is_active=True)
+    if space is None or space.visibility == Visibility.OPEN:
+        return set(active.values_list("pk", flat=True))
+    return set(active.filter(memberships__space=space).values_list("pk", flat=True))
