@@ -122,6 +122,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+if os.environ.get("CHRYSALIS_TESTING") == "1":
+    # Tests create many people; a fast hasher keeps the suite quick (never used outside tests).
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 TASKS = {
     "default": {
         "BACKEND": (

@@ -5,13 +5,17 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 
 
 class Department(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     description = models.TextField(blank=True)
 
     class Meta:
@@ -54,6 +58,13 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["display_name", "username"]
+        indexes = [
+            # The directory's keyset order (people.queries.SORT_NAME, then id).
+            models.Index(
+                Lower(Coalesce(NullIf(F("display_name"), Value("")), F("username"))), F("id"),
+                name="person_name_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -84,6 +95,9 @@ class Follow(models.Model):
             models.CheckConstraint(condition=~models.Q(follower=models.F("followee")), name="no_self_follow"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.follower_id} follows {self.followee_id}"
+
 
 class ApiToken(models.Model):
     """A personal access token. Only a hash is stored; the secret is shown once at creation."""
@@ -99,6 +113,9 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (…{self.hint})"
 
     @staticmethod
     def hash(secret: str) -> str:

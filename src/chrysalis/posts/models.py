@@ -116,6 +116,16 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
 
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @property
+    def human_size(self) -> str:
+        from chrysalis.posts.files import human_size
+
+        return human_size(self.size)
+
 
 class LinkResource(models.Model):
     """A link written in a post, shown as a resource beside it."""

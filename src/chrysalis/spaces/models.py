@@ -22,7 +22,9 @@ class Space(models.Model):
     slug = models.SlugField(max_length=140, unique=True)
     description = models.TextField(blank=True, max_length=2000)
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.OPEN)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -31,6 +33,16 @@ class Space(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def initials(self) -> str:
+        words = [w for w in self.name.replace("-", " ").split() if w[:1].isalnum()]
+        return ("".join(w[0] for w in words[:2]) or "#").upper()
+
+    @property
+    def tone(self) -> int:
+        """One of the 12 avatar colours (CSS class tone-N), stable per space."""
+        return (self.pk or 0) % 12
 
 
 class Membership(models.Model):
@@ -42,6 +54,9 @@ class Membership(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "space"], name="member_once")]
         indexes = [models.Index(fields=["space", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.space_id} ({self.role})"
 
 
 class JoinRequest(models.Model):
@@ -69,6 +84,9 @@ class JoinRequest(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} asks to join {self.space_id} ({self.status})"
+
 
 class Invitation(models.Model):
     """An invitation to a space; the invitee accepts or declines. Invitees of a secret space may
@@ -81,3 +99,6 @@ class Invitation(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["space", "user"], name="invite_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} invited to {self.space_id}"

@@ -1,0 +1,51 @@
+"""The `chrysalis` command, run as a real process against a fresh data folder."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="CLI tests use the SQLite data folder")
+
+
+def run(data_dir, *args, stdin=None, env=None):
+    full_env = {**os.environ, "CHRYSALIS_DATA_DIR": str(data_dir), **(env or {})}
+    full_env.pop("DATABASE_URL", None)
+    full_env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "chrysalis", *args], capture_output=True, text=True, env=full_env,
+        input=stdin, timeout=120,
+    )
+
+
+def test_migrate_creates_the_database_in_the_data_folder(tmp_path):
+    result = run(tmp_path, "migrate")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "chrysalis.sqlite3").exists()
+    assert (tmp_path / "secret.key").exists()
+
+
+def test_token_create_prints_a_working_secret(tmp_path):
+    made = run(tmp_path, "createadmin", "--username", "root", "--email", "root@example.com",
+               env={"DJANGO_SUPERUSER_PASSWORD": "a-long-password-1"})
+    assert made.returncode == 0, made.stderr
+    result = run(tmp_path, "token", "create", "root", "--name", "ci")
+    assert result.returncode == 0, result.stderr
+    secret = result.stdout.strip()
+    assert secret.startswith("chr_") and len(secret) > 30
+    check = run(tmp_path, "manage", "shell", "-c",
+                f"from chrysalis.people.queries import user_for_token; print(user_for_token({secret!r}).username)")
+    assert check.stdout.strip().splitlines()[-1] == "root"
+
+
+def test_token_create_for_unknown_user_is_a_clear_error(tmp_path):
+    result = run(tmp_path, "token", "create", "nobody")
+    assert result.returncode == 2
+    assert "no person with username 'nobody'" in result.stderr
+
+
+def test_help_lists_every_command(tmp_path):
+    result = run(tmp_path, "--help")
+    for name in ("serve", "worker", "migrate", "demo", "token", "createadmin", "manage"):
+        assert name in result.stdout
