@@ -15,6 +15,11 @@ class Notification(models.Model):
         JOIN_REQUEST = "join_request", "asked to join your space"
         INVITATION = "invitation", "invited you to a space"
         FOLLOW = "follow", "started following you"
+        ANSWER = "answer", "answered your question"
+        ACCEPTED = "accepted", "accepted your answer"
+        VOTE = "vote", "voted on your post"
+        QA_COMMENT = "qa_comment", "commented on your answer"
+        ARTICLE = "article", "credited you in a knowledge article"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

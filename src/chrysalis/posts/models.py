@@ -22,6 +22,8 @@ class Post(models.Model):
     class Kind(models.TextChoices):
         POST = "post", "Post"
         QUESTION = "question", "Question"
+        ANSWER = "answer", "Answer"
+        ARTICLE = "article", "Knowledge article"
 
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts")
     space = models.ForeignKey(
@@ -41,8 +43,32 @@ class Post(models.Model):
     comment_count = models.PositiveIntegerField(default=0)
     reaction_count = models.PositiveIntegerField(default=0)
 
+    # Q&A (see chrysalis.qa): answers point at their question; a question may accept one answer.
+    question = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="answers"
+    )
+    accepted_answer = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    score = models.IntegerField(default=0)  # up votes minus down votes, kept by the vote actions
+    answer_count = models.PositiveIntegerField(default=0)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Knowledge articles: the thread an article was distilled from (linked both ways).
+    source_question = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    external_id = models.CharField(max_length=120, null=True, blank=True, unique=True)  # imports
+
     class Meta:
         indexes = [
+            models.Index(fields=["kind", "-created_at", "-id"], name="post_kind_newest"),
+            models.Index(fields=["question", "created_at"], name="post_answers"),
             models.Index(fields=["-created_at", "-id"], name="post_newest"),
             models.Index(fields=["space", "-created_at", "-id"], name="post_space_newest"),
             models.Index(fields=["author", "-created_at", "-id"], name="post_author_newest"),
@@ -66,6 +92,7 @@ class Comment(models.Model):
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    external_id = models.CharField(max_length=120, null=True, blank=True, unique=True)  # imports
 
     class Meta:
         indexes = [models.Index(fields=["post", "created_at"])]
@@ -136,3 +163,51 @@ class LinkResource(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["post", "url"], name="link_once")]
+
+
+class Vote(models.Model):
+    """An up (+1) or down (-1) vote on a question or answer. Imported votes may have no voter
+    (Stack Exchange dumps are anonymous); Post.score is their sum."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="votes"
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="votes")
+    value = models.SmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    external_id = models.CharField(max_length=120, null=True, blank=True, unique=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "post"], condition=models.Q(user__isnull=False), name="vote_once"),
+            models.CheckConstraint(condition=models.Q(value__in=[-1, 1]), name="vote_value"),
+        ]
+        indexes = [models.Index(fields=["post", "created_at"])]
+
+
+class Revision(models.Model):
+    """Every version of a question, answer or article: number 1 is the original."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    tags = models.CharField(max_length=600, blank=True)  # space-separated tag names at this revision
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["post", "number"]
+        constraints = [models.UniqueConstraint(fields=["post", "number"], name="revision_number_once")]
+
+
+class TagFollow(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tag_follows")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "tag"], name="tag_follow_once")]
