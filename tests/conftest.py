@@ -44,7 +44,7 @@ class Shots:
     def __call__(self, label: str) -> Path:
         self.n += 1
         path = SHOTS / f"{self.name}-{self.n:02d}-{label}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        self.page.screenshot(path=str(path), full_page=True, caret="initial")
         return path
 
 
@@ -54,7 +54,7 @@ def page(browser, live_server, request):
     context.set_default_timeout(10_000)
     pg = context.new_page()
     errors: list[str] = []
-    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("console", lambda m: errors.append(f"{pg.url}: {m.text}") if m.type == "error" else None)
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.console_errors = errors
     pg.shot = Shots(pg, request.node.name)

@@ -32,9 +32,41 @@ def cmd_migrate(args) -> int:
 
 def cmd_demo(args) -> int:
     _setup()
+    from chrysalis.core.errors import ActionError
     from chrysalis.demo.build import build_demo
 
-    build_demo(people=args.people, seed=args.seed, progress=not args.quiet, stdout=sys.stdout)
+    try:
+        build_demo(people=args.people, seed=args.seed, progress=not args.quiet, stdout=sys.stdout)
+    except ActionError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_import_stackexchange(args) -> int:
+    from chrysalis.integrations.stackexchange import parse_until
+
+    until = None
+    if args.until:
+        try:
+            until = parse_until(args.until)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    _setup()
+    from chrysalis.core.errors import ActionError
+    from chrysalis.integrations.stackexchange import DumpError, import_stackexchange
+
+    try:
+        import_stackexchange(
+            args.site_dir, until=until, space_name=args.space, progress=not args.quiet, stdout=sys.stdout
+        )
+    except DumpError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except ActionError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -163,6 +195,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("import", help="import content from another tool")
+    isub = p.add_subparsers(dest="import_command", required=True)
+    i = isub.add_parser(
+        "stackexchange",
+        help="import a Stack Exchange dump folder (Posts.xml; Users, Comments, Votes, Tags.xml if there)",
+    )
+    i.add_argument("site_dir", metavar="SITE_DIR")
+    i.add_argument("--until", metavar="ISO_DATETIME", help="import only what was created before it (UTC)")
+    i.add_argument("--space", metavar="NAME", help="import into this space (created open if missing)")
+    i.add_argument("--quiet", action="store_true", help="no progress bars")
+    i.set_defaults(func=cmd_import_stackexchange)
 
     p = sub.add_parser("token", help="personal access tokens for the API")
     tsub = p.add_subparsers(dest="token_command", required=True)

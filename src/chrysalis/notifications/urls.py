@@ -1,6 +1,11 @@
 from django.urls import path
 
-from chrysalis.web.views import under_construction
+from chrysalis.notifications import views
 
 app_name = "notifications"
-urlpatterns = [path("", under_construction, name="list")]
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("badge/", views.notification_badge, name="badge"),
+    path("read-all/", views.notification_read_all, name="read_all"),
+    path("<int:pk>/open/", views.notification_open, name="open"),
+]

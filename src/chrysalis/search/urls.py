@@ -1,5 +1,5 @@
 from django.urls import path
 
-from chrysalis.web.views import under_construction
+from chrysalis.search import views
 
-urlpatterns = [path("", under_construction, name="search")]
+urlpatterns = [path("", views.search_page, name="search")]

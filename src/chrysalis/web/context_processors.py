@@ -1,4 +1,6 @@
-"""What every page's chrome needs: the unread notification count for the header (one query)."""
+"""What every page's chrome needs: the unread notification count for the header."""
+
+from functools import cache
 
 from chrysalis.notifications.queries import unread_count
 
@@ -7,4 +9,6 @@ def chrome(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notifications": unread_count(user)}
+    # A cached callable: templates evaluate it only when the header is rendered (htmx fragments
+    # that never show it cost no query), and at most once per request.
+    return {"unread_notifications": cache(lambda: unread_count(user))}

@@ -1,0 +1,71 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from chrysalis.posts.actions import create_post
+from chrysalis.posts.models import Post
+from chrysalis.testsupport.factories import make_person, make_space
+
+BASE = timezone.now().replace(microsecond=0) - timedelta(days=10)
+
+
+def post(author, body, *, space=None, at: int | None = None, **kw) -> Post:
+    """A post through the real action; `at` pins its time (minutes after BASE) for ordering."""
+    p = create_post(author, body=body, space=space, **kw)
+    if at is not None:
+        Post.objects.filter(pk=p.pk).update(created_at=BASE + timedelta(minutes=at))
+        p.refresh_from_db()
+    return p
+
+
+def api_headers(user) -> dict:
+    from chrysalis.people.actions import create_api_token
+
+    _token, secret = create_api_token(user, name="tests")
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def ids(page) -> list[int]:
+    return [p.pk for p in page.items]
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Test people get a cheap password hash (the default one is slow on purpose)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def viewer(db):
+    return make_person("vera")
+
+
+@pytest.fixture
+def bob(db):
+    return make_person("bob")
+
+
+@pytest.fixture
+def cy(db):
+    return make_person("cy")
+
+
+@pytest.fixture
+def owner(db):
+    return make_person("olga")
+
+
+@pytest.fixture
+def open_space(owner):
+    return make_space(owner, name="Open Kitchen", visibility="open")
+
+
+@pytest.fixture
+def private_space(owner):
+    return make_space(owner, name="Board Room", visibility="private")
+
+
+@pytest.fixture
+def secret_space(owner):
+    return make_space(owner, name="Skunkworks", visibility="secret")
