@@ -141,10 +141,14 @@ def read_users(path: Path, skips: list[Skip]) -> Iterator[SEUser]:
             skips.append(Skip(path.name, a.get("Id", "?"), f"malformed row ({_why(exc)})"))
 
 
-def read_posts(path: Path, skips: list[Skip]) -> Iterator[SEPost]:
+def read_posts(path: Path, skips: list[Skip], others: set[str] | None = None) -> Iterator[SEPost]:
+    """Questions and answers. The ids of the other posts (tag wikis, excerpts, nominations...)
+    are added to `others` when given, so that callers can tell "not Q&A" from "missing"."""
     for _line, a in _rows(path):
         kind = {"1": "question", "2": "answer"}.get(a.get("PostTypeId", ""))
         if kind is None:
+            if others is not None and a.get("Id"):
+                others.add(a["Id"])
             continue  # wiki excerpts, tag wikis, moderator nominations...: not Q&A content
         try:
             post = SEPost(
@@ -167,12 +171,35 @@ def read_posts(path: Path, skips: list[Skip]) -> Iterator[SEPost]:
         yield post
 
 
+@dataclass(frozen=True)
+class SEExcerpt:
+    id: str
+    created: datetime
+    body_html: str
+
+
+def read_excerpts(path: Path, ids: set[str]) -> dict[str, SEExcerpt]:
+    """The tag-wiki excerpt posts (PostTypeId 4) whose ids are given: Tags.xml names them as the
+    tags' descriptions. Rows without a usable CreationDate are left out."""
+    out: dict[str, SEExcerpt] = {}
+    for _line, a in _rows(path):
+        if a.get("PostTypeId") == "4" and a.get("Id") in ids:
+            try:
+                out[a["Id"]] = SEExcerpt(a["Id"], parse_date(a["CreationDate"]), a.get("Body", ""))
+            except (KeyError, ValueError):
+                continue
+    return out
+
+
 def read_comments(path: Path, skips: list[Skip]) -> Iterator[SEComment]:
     for _line, a in _rows(path):
         try:
             yield SEComment(
-                id=a["Id"], post_id=a["PostId"], created=parse_date(a["CreationDate"]),
-                user=_owner(a.get("UserId")), text=html.unescape(a.get("Text", "")),
+                id=a["Id"],
+                post_id=a["PostId"],
+                created=parse_date(a["CreationDate"]),
+                user=_owner(a.get("UserId")),
+                text=html.unescape(a.get("Text", "")),
             )
         except (KeyError, ValueError) as exc:
             skips.append(Skip(path.name, a.get("Id", "?"), f"malformed row ({_why(exc)})"))
