@@ -1,0 +1,369 @@
+"""An incremental in-memory expertise index.
+
+Documents (`Evidence`) live in a *base* segment (NumPy arrays plus a SciPy CSC term matrix, rows
+sorted by creation time) and a small *pending* segment of recent additions that is rebuilt cheaply
+when queried and merged into the base once it grows. Sorting the base by time makes any "as of t"
+view a prefix of the rows, so every statistic a query uses (term frequencies, document frequencies,
+average lengths, per-person counts) can be computed from evidence created strictly before t.
+
+Bulk build is `ExpertiseIndex.build(docs)`; incremental update is `index.add(doc)`. Both end in the
+same state (the tests check it). `save(path)` / `load(path)` round-trip through one .npz file.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from expertise.text import document_terms, tag_token
+from expertise.types import EXPERTISE_WEIGHT, KINDS, Evidence
+
+DAY = 86400.0
+KIND_ID = {k: i for i, k in enumerate(KINDS)}
+Q, ANS, ACC, ART, COM, POST = (KIND_ID[k] for k in KINDS)
+EXPW = np.array([EXPERTISE_WEIGHT[k] for k in KINDS], dtype=np.float64)
+
+
+def to_epoch(d: datetime) -> float:
+    if d.tzinfo is None:
+        d = d.replace(tzinfo=UTC)
+    return d.timestamp()
+
+
+def from_epoch(x: float) -> datetime:
+    return datetime.fromtimestamp(x, tz=UTC)
+
+
+@dataclass
+class Segment:
+    """Column store of documents; `terms` is docs x terms (CSR) and `csc` the same by term."""
+
+    ids: list[str]
+    titles: list[str]
+    person: np.ndarray  # int32
+    kind: np.ndarray  # int8
+    created: np.ndarray  # float64 epoch seconds
+    score: np.ndarray  # float32
+    vis: np.ndarray  # int32, 0 = public
+    parent_asker: np.ndarray  # int32, asker of the answered question or -1
+    alive: np.ndarray  # bool
+    parent_q: np.ndarray  # int32, question number (of itself for a question, of its question for an answer)
+    length: np.ndarray  # float32
+    terms: sp.csr_matrix
+    csc: sp.csc_matrix
+    sorted_by_time: bool
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def empty(cls) -> Segment:
+        return cls.from_rows([], 0)
+
+    @classmethod
+    def from_rows(cls, rows: list[tuple], n_terms: int, sort: bool = False) -> Segment:
+        # row = (id, title, person, kind, created, score, vis, parent_asker, alive, term_ids, tfs, parent_q)
+        if sort:
+            rows = sorted(rows, key=lambda r: r[4])
+        n = len(rows)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        lens = [len(r[9]) for r in rows]
+        if n:
+            indptr[1:] = np.cumsum(lens)
+        idx = np.concatenate([np.asarray(r[9], dtype=np.int32) for r in rows]) if n else np.zeros(0, np.int32)
+        tf = np.concatenate([np.asarray(r[10], dtype=np.float32) for r in rows]) if n else np.zeros(0, np.float32)
+        terms = sp.csr_matrix((tf, idx, indptr), shape=(n, n_terms))
+        return cls._make([r[0] for r in rows], [r[1] for r in rows],
+                         np.array([r[2] for r in rows], dtype=np.int32),
+                         np.array([r[3] for r in rows], dtype=np.int8),
+                         np.array([r[4] for r in rows], dtype=np.float64),
+                         np.array([r[5] for r in rows], dtype=np.float32),
+                         np.array([r[6] for r in rows], dtype=np.int32),
+                         np.array([r[7] for r in rows], dtype=np.int32),
+                         np.array([r[8] for r in rows], dtype=bool),
+                         np.array([r[11] for r in rows], dtype=np.int32), terms, sort)
+
+    @classmethod
+    def _make(cls, ids, titles, person, kind, created, score, vis, parent_asker, alive, parent_q, terms,
+              sorted_by_time):
+        terms = terms.tocsr()
+        length = np.asarray(terms.sum(axis=1)).ravel().astype(np.float32)
+        csc = terms.tocsc()
+        csc.sort_indices()
+        return cls(ids, titles, person, kind, created, score, vis, parent_asker, alive, parent_q, length, terms,
+                   csc, sorted_by_time)
+
+    def row_terms(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        a, b = self.terms.indptr[i], self.terms.indptr[i + 1]
+        return self.terms.indices[a:b], self.terms.data[a:b]
+
+
+@dataclass
+class Slice:
+    """The rows of one segment visible to a query: a time prefix and/or a mask."""
+
+    seg: Segment
+    stop: int  # rows [0, stop) when the segment is time sorted, else seg.n
+    mask: np.ndarray | None  # bool over rows [0, stop), None = all
+
+    def rows_in(self, rows: np.ndarray) -> np.ndarray:
+        rows = rows[: np.searchsorted(rows, self.stop)] if self.stop < self.seg.n else rows
+        if self.mask is not None and len(rows):
+            rows = rows[self.mask[rows]]
+        return rows
+
+    def select(self, arr: np.ndarray) -> np.ndarray:
+        arr = arr[: self.stop]
+        return arr if self.mask is None else arr[self.mask]
+
+
+class ExpertiseIndex:
+    MERGE_MIN = 2000  # pending documents merged into the base above max(MERGE_MIN, MERGE_FRACTION*base)
+    MERGE_FRACTION = 0.05
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self.terms_list: list[str] = []
+        self.people: list[str] = []
+        self.person_id: dict[str, int] = {}
+        self.vis_keys: list[str | None] = [None]
+        self.vis_id: dict[str | None, int] = {None: 0}
+        self.base = Segment.empty()
+        self.pending: list[tuple] = []
+        self._pending_seg: Segment | None = None
+        self.where: dict[str, tuple[int, int]] = {}  # doc id -> (0 base | 1 pending, row)
+        self.question_asker: dict[str, int] = {}
+        self.question_doc: dict[str, str] = {}
+        self.question_num: dict[str, int] = {}
+        self.version = 0
+        self._cache: dict = {}
+
+    # ----------------------------------------------------------------- building
+    @classmethod
+    def build(cls, docs: Iterable[Evidence]) -> ExpertiseIndex:
+        """Bulk build: documents in any order (questions are handled before their answers)."""
+        index = cls()
+        ordered = sorted(docs, key=lambda d: (to_epoch(d.created), d.kind != "question"))
+        for d in ordered:
+            index._stage(d)
+        index._merge()
+        return index
+
+    def add(self, doc: Evidence) -> None:
+        """Add or replace one document; visible to the next query."""
+        self._stage(doc)
+        if len(self.pending) > max(self.MERGE_MIN, self.MERGE_FRACTION * self.base.n):
+            self._merge()
+
+    def add_many(self, docs: Iterable[Evidence]) -> None:
+        for d in docs:
+            self.add(d)
+
+    def remove(self, doc_id: str) -> None:
+        loc = self.where.pop(doc_id, None)
+        if loc is None:
+            return
+        if loc[0] == 0:
+            self.base.alive[loc[1]] = False
+        else:
+            r = self.pending[loc[1]]
+            self.pending[loc[1]] = (*r[:8], False, *r[9:])
+            self._pending_seg = None
+        self._touch()
+
+    def _touch(self) -> None:
+        self.version += 1
+        self._cache.clear()
+
+    def _intern(self, term: str) -> int:
+        i = self.vocab.get(term)
+        if i is None:
+            i = self.vocab[term] = len(self.terms_list)
+            self.terms_list.append(term)
+        return i
+
+    def person_index(self, person: str) -> int:
+        i = self.person_id.get(person)
+        if i is None:
+            i = self.person_id[person] = len(self.people)
+            self.people.append(person)
+        return i
+
+    def _doc_terms(self, doc_id: str) -> tuple[np.ndarray, np.ndarray] | None:
+        loc = self.where.get(doc_id)
+        if loc is None:
+            return None
+        if loc[0] == 0:
+            return self.base.row_terms(loc[1])
+        r = self.pending[loc[1]]
+        return np.asarray(r[9]), np.asarray(r[10])
+
+    def _stage(self, d: Evidence) -> None:
+        if d.id in self.where:
+            self.remove(d.id)
+        parent = -1
+        qterms = None
+        if d.kind != "question" and d.question_id:
+            qkey = "q:" + d.question_id
+            parent = self.question_asker.get(qkey, -1)
+            qterms = self._doc_terms(self.question_doc.get(qkey, ""))
+        counts: dict[int, float] = {}
+        # an answer's document is its own text plus its question's (title, body, tags) when known
+        own = document_terms("", d.text) if qterms is not None else document_terms(d.title, d.text, d.tags)
+        for t in own:
+            j = self._intern(t)
+            counts[j] = counts.get(j, 0.0) + 1.0
+        if qterms is not None:
+            for j, f in zip(qterms[0].tolist(), qterms[1].tolist(), strict=True):
+                counts[j] = counts.get(j, 0.0) + f
+        # a question is known by its question_id when given (else its id); answers point at it
+        qkey = "q:" + ((d.question_id or d.id) if d.kind == "question" else (d.question_id or ""))
+        qnum = -1
+        if qkey != "q:":
+            qnum = self.question_num.setdefault(qkey, len(self.question_num))
+        if d.kind == "question":
+            self.question_doc[qkey] = d.id
+            self.question_asker[qkey] = self.person_index(d.person)
+        vis = self.vis_id.get(d.visibility)
+        if vis is None:
+            vis = self.vis_id[d.visibility] = len(self.vis_keys)
+            self.vis_keys.append(d.visibility)
+        keys = sorted(counts)
+        row = (d.id, d.title[:200], self.person_index(d.person), KIND_ID[d.kind], to_epoch(d.created),
+               float(d.score), vis, parent, True, keys, [counts[k] for k in keys], qnum)
+        self.where[d.id] = (1, len(self.pending))
+        self.pending.append(row)
+        self._pending_seg = None
+        self._touch()
+
+    def _merge(self) -> None:
+        """Fold the pending documents into the time-sorted base segment."""
+        n_terms = len(self.terms_list)
+        b = self.base
+        if not self.pending:
+            if b.terms.shape[1] != n_terms:
+                b.terms.resize((b.n, n_terms))
+                b.csc = b.terms.tocsc()
+                b.csc.sort_indices()
+            return
+        if not b.n:
+            self.base = Segment.from_rows([r for r in self.pending if r[8]], n_terms, sort=True)
+        else:
+            # vectorised merge: stack base and pending, drop dead rows, sort by time
+            pend = Segment.from_rows(self.pending, n_terms)
+            base_terms = b.terms.copy()
+            base_terms.resize((b.n, n_terms))
+            terms = sp.vstack([base_terms, pend.terms], format="csr")
+            fields = ("person", "kind", "created", "score", "vis", "parent_asker", "alive", "parent_q")
+            cat = {k: np.concatenate([getattr(b, k), getattr(pend, k)]) for k in fields}
+            ids = b.ids + pend.ids
+            titles = b.titles + pend.titles
+            keep = np.flatnonzero(cat["alive"])
+            order = keep[np.argsort(cat["created"][keep], kind="stable")]
+            self.base = Segment._make([ids[i] for i in order], [titles[i] for i in order],
+                                      *(cat[k][order] for k in fields), terms[order], True)
+        self.pending = []
+        self._pending_seg = None
+        self.where = {d: (0, i) for i, d in enumerate(self.base.ids)}
+        self._touch()
+
+    def compact(self) -> None:
+        self._merge()
+
+    # ----------------------------------------------------------------- views
+    def segments(self) -> list[Segment]:
+        segs = [self.base]
+        if self.pending:
+            if self._pending_seg is None:
+                self._pending_seg = Segment.from_rows(self.pending, len(self.terms_list))
+            segs.append(self._pending_seg)
+        return segs
+
+    @property
+    def n_docs(self) -> int:
+        return sum(int(s.alive.sum()) for s in self.segments())
+
+    @property
+    def max_created(self) -> float:
+        m = -math.inf
+        for s in self.segments():
+            if s.n:
+                m = max(m, float(s.created.max()))
+        return m
+
+    def slices(self, before: float | None = None,
+               visible: Callable[[str | None], bool] | set[str | None] | None = None) -> list[Slice]:
+        """Rows created strictly before `before` (None = all), alive, and visible."""
+        allowed = None
+        if visible is not None:
+            ok = [(k in visible) if isinstance(visible, set) else bool(visible(k)) for k in self.vis_keys]
+            allowed = np.array(ok, dtype=bool)
+        out = []
+        for s in self.segments():
+            if s.sorted_by_time:
+                stop = s.n if before is None else int(np.searchsorted(s.created, before, side="left"))
+                mask = None
+            else:
+                stop = s.n
+                mask = None if before is None else s.created < before
+            alive = s.alive[:stop]
+            if not alive.all():
+                mask = alive if mask is None else (mask & alive)
+            if allowed is not None and not allowed[s.vis[:stop]].all():
+                m = allowed[s.vis[:stop]]
+                mask = m if mask is None else (mask & m)
+            out.append(Slice(s, stop, mask))
+        return out
+
+    def term_ids(self, terms: Iterable[str]) -> list[int]:
+        return sorted({self.vocab[t] for t in terms if t in self.vocab})
+
+    def tag_ids(self, tags: Iterable[str]) -> list[int]:
+        return self.term_ids(tag_token(t) for t in tags)
+
+    # ----------------------------------------------------------------- persistence
+    def save(self, path: str | Path) -> None:
+        self._merge()
+        b = self.base
+        meta = {"format": 1, "terms": self.terms_list, "people": self.people, "vis": self.vis_keys,
+                "ids": b.ids, "titles": b.titles, "question_asker": self.question_asker,
+                "question_doc": self.question_doc, "question_num": self.question_num}
+        buf = io.BytesIO()
+        np.savez_compressed(buf, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+                            person=b.person, kind=b.kind, created=b.created, score=b.score, vis=b.vis,
+                            parent_asker=b.parent_asker, alive=b.alive, parent_q=b.parent_q, indptr=b.terms.indptr,
+                            indices=b.terms.indices, data=b.terms.data)
+        tmp = Path(str(path) + ".tmp")
+        tmp.write_bytes(buf.getvalue())
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> ExpertiseIndex:
+        z = np.load(path, allow_pickle=False)
+        meta = json.loads(z["meta"].tobytes().decode())
+        index = cls()
+        index.terms_list = meta["terms"]
+        index.vocab = {t: i for i, t in enumerate(index.terms_list)}
+        index.people = meta["people"]
+        index.person_id = {p: i for i, p in enumerate(index.people)}
+        index.vis_keys = meta["vis"]
+        index.vis_id = {k: i for i, k in enumerate(index.vis_keys)}
+        index.question_asker = meta["question_asker"]
+        index.question_doc = meta["question_doc"]
+        index.question_num = meta["question_num"]
+        n = len(meta["ids"])
+        terms = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=(n, len(index.terms_list)))
+        index.base = Segment._make(meta["ids"], meta["titles"], z["person"], z["kind"], z["created"],
+                                   z["score"], z["vis"], z["parent_asker"], z["alive"], z["parent_q"], terms,
+                                   True)
+        index.where = {d: (0, i) for i, d in enumerate(index.base.ids)}
+        return index

@@ -1,0 +1,492 @@
+"""The expert ranker: per-person features for a query, combined by weights learned from history.
+
+Features (all computed from evidence created strictly before the query time, and only from evidence
+the viewer may see):
+  content   BM25 document model (CombSUM / max / CombMNZ over the top documents, plus a recency-weighted
+            CombSUM) and BM25 profile model over each person's expertise documents (an answer's
+            document includes its question)
+  tags      time-decayed counts of answers on questions sharing the query's tags (accepted count
+            double) and the share of the person's answers they make up
+  authority accepted answers, acceptance rate, upvotes received
+  activity  log of exponentially decayed activity at several half-lives (shift invariant, so a query
+            long after the last evidence ranks like one just after it), questions asked (interest)
+  prior     overall answer volume; articles
+  social    answers to this asker's questions before, and the asker's answers to theirs
+
+The weights come from a conditional-logit (softmax over the candidates of a question) model fitted
+on the organisation's own questions: for each question in the later part of the history, features of
+every candidate are computed from evidence before that question, and the people who answered it are
+the positives. With too little history the weights shrink to `DEFAULT_WEIGHTS`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from scipy.optimize import minimize
+
+from expertise.index import ACC, ANS, ART, DAY, EXPW, POST, Q, ExpertiseIndex, from_epoch, to_epoch
+from expertise.text import document_terms
+from expertise.types import EvidenceRef, ExpertHit, Query
+
+FEATURES = (
+    "doc_sum", "doc_max", "doc_mnz", "doc_recent", "profile",
+    "tag_count", "tag_decayed", "tag_share",
+    "accepted", "accept_rate", "votes",
+    "act_3d", "act_30d", "act_180d", "act_720d", "asked_30d",
+    "answers", "articles", "asker_helped", "asker_helper",
+)
+DEFAULT_WEIGHTS = {  # used when history is too short to learn from; standardised features
+    "doc_sum": 0.5, "profile": 0.2, "tag_count": 0.3, "act_30d": 0.6, "act_180d": 0.3,
+    "answers": 0.4, "accepted": 0.1, "asker_helped": 0.1,
+}
+HALF_LIVES = (3.0, 30.0, 180.0, 720.0)
+K1, B = 1.2, 0.75
+TOP_DOCS = 200
+MAX_QUERY_TERMS = 64
+MAX_DF_FRACTION, MIN_DF_CAP = 0.02, 2000
+FLOOR = -30.0  # log-activity floor, relative to the most active candidate
+
+
+@dataclass
+class RankerModel:
+    weights: np.ndarray
+    mean: np.ndarray
+    std: np.ndarray
+    trained_on: int = 0  # number of training questions
+    l2: float = 0.0
+    features: tuple[str, ...] = FEATURES
+
+    @classmethod
+    def default(cls) -> RankerModel:
+        w = np.array([DEFAULT_WEIGHTS.get(f, 0.0) for f in FEATURES])
+        return cls(w, np.zeros(len(FEATURES)), np.ones(len(FEATURES)))
+
+    def score(self, X: np.ndarray) -> np.ndarray:
+        return ((X - self.mean) / self.std) @ self.weights
+
+    def to_dict(self) -> dict:
+        return {"features": list(self.features), "weights": self.weights.tolist(), "mean": self.mean.tolist(),
+                "std": self.std.tolist(), "trained_on": self.trained_on, "l2": self.l2}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> RankerModel:
+        if tuple(d["features"]) != FEATURES:
+            return cls.default()
+        return cls(np.array(d["weights"]), np.array(d["mean"]), np.array(d["std"]), d["trained_on"], d["l2"])
+
+
+@dataclass
+class QueryFeatures:
+    people: np.ndarray  # candidate person indices
+    X: np.ndarray  # candidates x features
+    doc_hits: list[tuple[int, int, int, float]] = field(default_factory=list)  # (person, seg, row, score)
+    qterms: list[int] = field(default_factory=list)
+    qtags: list[int] = field(default_factory=list)
+    idf: dict[int, float] = field(default_factory=dict)
+
+
+def _group_max(keys: np.ndarray, vals: np.ndarray, n: int, fill: float) -> np.ndarray:
+    out = np.full(n, fill)
+    if len(keys):
+        np.maximum.at(out, keys, vals)
+    return out
+
+
+class FeatureExtractor:
+    def __init__(self, index: ExpertiseIndex):
+        self.index = index
+
+    # ---------------------------------------------------------------- per-person aggregates
+    def person_stats(self, slices, tref: float) -> dict[str, np.ndarray]:
+        n = len(self.index.people)
+        st = {k: np.zeros(n) for k in ("answers", "accepted", "articles", "questions", "expertise", "plen",
+                                         "votes")}
+        last = np.full(n, -np.inf)
+        qlast = np.full(n, -np.inf)
+        parts = []
+        for sl in slices:
+            P = sl.select(sl.seg.person)
+            K = sl.select(sl.seg.kind)
+            C = sl.select(sl.seg.created)
+            E = EXPW[K]
+            parts.append((P, K, C, E))
+            st["answers"] += np.bincount(P, weights=((K == ANS) | (K == ACC)), minlength=n)
+            st["accepted"] += np.bincount(P, weights=(K == ACC), minlength=n)
+            st["articles"] += np.bincount(P, weights=((K == ART) | (K == POST)), minlength=n)
+            st["questions"] += np.bincount(P, weights=(K == Q), minlength=n)
+            st["expertise"] += np.bincount(P, weights=(E >= 0.5), minlength=n)
+            st["plen"] += np.bincount(P, weights=sl.select(sl.seg.length) * E, minlength=n)
+            st["votes"] += np.bincount(P, weights=np.maximum(sl.select(sl.seg.score), 0) * (E > 0), minlength=n)
+            ex = E > 0
+            last = np.maximum(last, _group_max(P[ex], C[ex], n, -np.inf))
+            qlast = np.maximum(qlast, _group_max(P[K == Q], C[K == Q], n, -np.inf))
+        st["last"] = last
+        for hl in HALF_LIVES:
+            tau = hl * DAY / math.log(2)
+            m = np.where(np.isfinite(last), (last - tref) / tau, 0.0)
+            s = np.zeros(n)
+            for P, _K, C, E in parts:
+                ex = E > 0
+                s += np.bincount(P[ex], weights=E[ex] * np.exp((C[ex] - tref) / tau - m[P[ex]]), minlength=n)
+            st[f"act_{int(hl)}d"] = np.where(s > 0, m + np.log(np.maximum(s, 1e-300)), -np.inf)
+        tau = 30 * DAY / math.log(2)
+        m = np.where(np.isfinite(qlast), (qlast - tref) / tau, 0.0)
+        s = np.zeros(n)
+        for P, K, C, _E in parts:
+            q = K == Q
+            s += np.bincount(P[q], weights=np.exp((C[q] - tref) / tau - m[P[q]]), minlength=n)
+        st["asked_30d"] = np.where(s > 0, m + np.log(np.maximum(s, 1e-300)), -np.inf)
+        return st
+
+    def stats_for(self, t: float | None, visible) -> tuple[list, dict[str, np.ndarray], float]:
+        index = self.index
+        latest = index.max_created
+        now = t is None or t > latest
+        slices = index.slices(None if now else t, visible)
+        key = ("stats", index.version, len(index.people)) if now and visible is None else None
+        if key is not None and key in index._cache:
+            return slices, index._cache[key], latest
+        tref = latest if now else max((float(sl.select(sl.seg.created).max()) for sl in slices
+                                       if sl.stop and (sl.mask is None or sl.mask.any())), default=t or 0.0)
+        st = self.person_stats(slices, tref)
+        if key is not None:
+            index._cache[key] = st
+        return slices, st, tref
+
+    # ---------------------------------------------------------------- query features
+    def features(self, qterms: list[int], qtags: list[int], asker: int, t: float | None,
+                 visible=None, candidates: np.ndarray | None = None, explain: bool = False) -> QueryFeatures:
+        index = self.index
+        n = len(index.people)
+        slices, st, tref = self.stats_for(t, visible)
+        # document frequencies as of t, then keep the most specific query terms
+        df: dict[int, int] = {}
+        cols: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+        ndocs = 0
+        total_len = 0.0
+        for si, sl in enumerate(slices):
+            seg = sl.seg
+            ndocs += sl.stop if sl.mask is None else int(sl.mask.sum())
+            total_len += float(sl.select(seg.length).sum())
+            ip, ix, dt = seg.csc.indptr, seg.csc.indices, seg.csc.data
+            for j in qterms:
+                if j >= seg.csc.shape[1]:
+                    continue
+                r, f = ix[ip[j]:ip[j + 1]], dt[ip[j]:ip[j + 1]]
+                if sl.stop < seg.n:
+                    k = int(np.searchsorted(r, sl.stop))
+                    r, f = r[:k], f[:k]
+                if sl.mask is not None and len(r):
+                    keep = sl.mask[r]
+                    r, f = r[keep], f[keep]
+                if len(r):
+                    cols[(si, j)] = (r, f)
+                    df[j] = df.get(j, 0) + len(r)
+        avgdl = total_len / max(1, ndocs)
+        idf = {j: math.log(1 + (ndocs - c + 0.5) / (c + 0.5)) for j, c in df.items()}
+        tagset = set(qtags)
+        # very common terms carry little weight and cost the most: skip them on big indexes
+        common = max(MAX_DF_FRACTION * ndocs, MIN_DF_CAP)
+        kept = set(sorted((j for j in idf if j not in tagset and df[j] <= common),
+                          key=lambda j: -idf[j])[:MAX_QUERY_TERMS]) | (tagset & set(idf))
+        # document model and profile model
+        ptf: dict[int, np.ndarray] = {}
+        hit_p, hit_s, hit_c, hit_seg, hit_row = [], [], [], [], []
+        tag_count = np.zeros(n)
+        tag_dec = np.zeros(n)
+        tau_tag = 365 * DAY / math.log(2)
+        for si, sl in enumerate(slices):
+            seg = sl.seg
+            contrib_r, contrib_w = [], []
+            for j in kept:
+                rf = cols.get((si, j))
+                if rf is None:
+                    continue
+                r, f = rf
+                E = EXPW[seg.kind[r]]
+                sat = f * (K1 + 1) / (f + K1 * (1 - B + B * seg.length[r] / avgdl))
+                contrib_r.append(r)
+                contrib_w.append(idf[j] * sat * E)
+                P = seg.person[r]
+                ptf[j] = ptf.get(j, 0) + np.bincount(P, weights=f * E, minlength=n)
+                if j in tagset:
+                    w = E * (1.0 + (seg.kind[r] == ACC))
+                    tag_count += np.bincount(P, weights=w, minlength=n)
+                    tag_dec += np.bincount(P, weights=w * np.exp((seg.created[r] - tref) / tau_tag), minlength=n)
+            if contrib_r:
+                r = np.concatenate(contrib_r)
+                w = np.concatenate(contrib_w)
+                u, inv = np.unique(r, return_inverse=True)
+                s = np.bincount(inv, weights=w)
+                nz = s > 0
+                u, s = u[nz], s[nz]
+                hit_p.append(seg.person[u])
+                hit_s.append(s)
+                hit_c.append(seg.created[u])
+                hit_seg.append(np.full(len(u), si))
+                hit_row.append(u)
+        doc_sum = np.zeros(n)
+        doc_max = np.zeros(n)
+        doc_mnz = np.zeros(n)
+        doc_recent = np.zeros(n)
+        doc_hits = []
+        if hit_p:
+            P = np.concatenate(hit_p)
+            S = np.concatenate(hit_s)
+            C = np.concatenate(hit_c)
+            doc_max = _group_max(P, S, n, 0.0)
+            top = np.argpartition(-S, TOP_DOCS)[:TOP_DOCS] if len(S) > TOP_DOCS else np.arange(len(S))
+            doc_sum = np.bincount(P[top], weights=S[top], minlength=n)
+            doc_mnz = np.bincount(P[top], minlength=n).astype(float)
+            doc_recent = np.bincount(P[top], weights=S[top] * np.exp((C[top] - tref) / tau_tag), minlength=n)
+            if explain:
+                segs, rows = np.concatenate(hit_seg), np.concatenate(hit_row)
+                doc_hits = [(int(P[i]), int(segs[i]), int(rows[i]), float(S[i])) for i in top]
+        # profile model (one document per person: their expertise text)
+        profile = np.zeros(n)
+        have = st["plen"] > 0
+        nprof = int(have.sum())
+        avg_plen = float(st["plen"][have].mean()) if nprof else 1.0
+        norm = K1 * (1 - B + B * st["plen"] / avg_plen)
+        for j in kept:
+            v = ptf.get(j)
+            if v is None:
+                continue
+            nzp = np.flatnonzero(v)
+            pidf = math.log(1 + (nprof - len(nzp) + 0.5) / (len(nzp) + 0.5))
+            profile[nzp] += pidf * v[nzp] * (K1 + 1) / (v[nzp] + norm[nzp])
+        # social: this asker's questions answered by the candidate and vice versa
+        helped = np.zeros(n)
+        helper = np.zeros(n)
+        if asker >= 0:
+            for sl in slices:
+                seg = sl.seg
+                pa = sl.select(seg.parent_asker)
+                P = sl.select(seg.person)
+                E = EXPW[sl.select(seg.kind)]
+                m = (pa == asker) & (E > 0)
+                helped += np.bincount(P[m], minlength=n)
+                m = (P == asker) & (pa >= 0) & (E > 0)
+                helper += np.bincount(pa[m], minlength=n)
+        if candidates is None:
+            candidates = np.flatnonzero(st["expertise"] > 0)
+            if asker >= 0:
+                candidates = candidates[candidates != asker]
+        c = candidates
+        ans = st["answers"][c]
+        acts = []
+        for name in ("act_3d", "act_30d", "act_180d", "act_720d", "asked_30d"):
+            a = st[name][c]
+            top_a = a.max() if len(a) and np.isfinite(a).any() else 0.0
+            acts.append(np.maximum(np.where(np.isfinite(a), a - top_a, FLOOR), FLOOR))
+        X = np.column_stack([
+            np.log1p(doc_sum[c]), np.log1p(doc_max[c]), np.log1p(doc_mnz[c]), np.log1p(doc_recent[c]),
+            np.log1p(profile[c]),
+            np.log1p(tag_count[c]), np.log1p(tag_dec[c]), tag_count[c] / (st["expertise"][c] + 1.0),
+            np.log1p(st["accepted"][c]), (st["accepted"][c] + 0.5) / (ans + 2.0), np.log1p(st["votes"][c]),
+            *acts,
+            np.log1p(ans), np.log1p(st["articles"][c]), np.log1p(helped[c]), np.log1p(helper[c]),
+        ]) if len(c) else np.zeros((0, len(FEATURES)))
+        return QueryFeatures(c, X, doc_hits, list(kept), qtags, idf)
+
+
+def query_terms(index: ExpertiseIndex, q: Query) -> tuple[list[int], list[int]]:
+    terms = index.term_ids(document_terms(q.title, q.body, q.tags))
+    return terms, index.tag_ids(q.tags)
+
+
+class ExpertRanker:
+    """Ranks people for a query with a learned model over `FeatureExtractor` features."""
+
+    def __init__(self, index: ExpertiseIndex, model: RankerModel | None = None):
+        self.index = index
+        self.extractor = FeatureExtractor(index)
+        self.model = model or RankerModel.default()
+
+    # ---------------------------------------------------------------- ranking
+    def rank(self, q: Query, limit: int = 10, visible=None, explain: bool = True,
+             exclude: set[str] | None = None) -> list[ExpertHit]:
+        index = self.index
+        t = to_epoch(q.created) if q.created else None
+        qterms, qtags = query_terms(index, q)
+        asker = index.person_id.get(q.asker, -1) if q.asker else -1
+        qf = self.extractor.features(qterms, qtags, asker, t, visible, explain=explain)
+        if not len(qf.people):
+            return []
+        scores = self.model.score(qf.X)
+        if exclude:
+            bad = np.array([index.people[p] in exclude for p in qf.people])
+            scores = np.where(bad, -np.inf, scores)
+        k = min(limit, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        # ties: answer volume, then id, so the ranking is total and stable
+        order = sorted(top.tolist(), key=lambda i: (-scores[i], -qf.X[i, FEATURES.index("answers")],
+                                                     index.people[qf.people[i]]))
+        order = [i for i in order if np.isfinite(scores[i])]
+        _, st, _ = self.extractor.stats_for(t, visible)
+        return [self._hit(qf, i, float(scores[i]), st, explain) for i in order]
+
+    def _hit(self, qf: QueryFeatures, i: int, score: float, st, explain: bool) -> ExpertHit:
+        index = self.index
+        p = int(qf.people[i])
+        last = st["last"][p]
+        topics: list[str] = []
+        evidence: list[EvidenceRef] = []
+        if explain:
+            mine = sorted((h for h in qf.doc_hits if h[0] == p), key=lambda h: -h[3])[:5]
+            segs = index.segments()
+            seen: dict[int, float] = {}
+            for _, si, row, s in mine:
+                seg = segs[si]
+                evidence.append(EvidenceRef(seg.ids[row], _kind_name(seg.kind[row]), seg.titles[row],
+                                            from_epoch(float(seg.created[row])), round(s, 3)))
+                terms, _tf = seg.row_terms(row)
+                for j in set(terms.tolist()) & set(qf.qterms):
+                    seen[j] = seen.get(j, 0.0) + qf.idf.get(j, 0.0)
+            for j in qf.qtags:
+                if j in seen or qf.X[i, FEATURES.index("tag_count")] > 0:
+                    seen[j] = seen.get(j, 0.0) + 100.0  # tags first
+            names = [index.terms_list[j] for j in sorted(seen, key=lambda j: -seen[j])]
+            topics = [x[4:] if x.startswith("tag:") else x for x in names][:6]
+        return ExpertHit(
+            person=index.people[p], score=round(score, 4), matched_topics=tuple(topics),
+            evidence=tuple(evidence), answers=int(st["answers"][p]), accepted=int(st["accepted"][p]),
+            articles=int(st["articles"][p]), last_active=from_epoch(float(last)) if np.isfinite(last) else None,
+            features={f: round(float(v), 4) for f, v in zip(FEATURES, qf.X[i], strict=True)})
+
+    # ---------------------------------------------------------------- learning
+    def training_examples(self, max_questions: int = 1500, snapshots=(0.5, 0.6, 0.7, 0.8),
+                          horizon: float = 0.2, live: float = 0.2, max_candidates: int = 300, seed: int = 0):
+        """(X, positives mask) per historical question, features as of just before the question."""
+        index = self.index
+        index.compact()
+        seg = index.base
+        alive = seg.alive
+        isq = (seg.kind == Q) & alive
+        q_rows = np.flatnonzero(isq)
+        if not len(q_rows):
+            return []
+        answerers: dict[int, set[int]] = {}
+        ans_rows = np.flatnonzero(((seg.kind == ANS) | (seg.kind == ACC)) & alive & (seg.parent_q >= 0))
+        for r in ans_rows:
+            answerers.setdefault(int(seg.parent_q[r]), set()).add(int(seg.person[r]))
+        rng = np.random.default_rng(seed)
+        # Snapshots: like a frozen index queried later, features for a question come from the evidence
+        # before a snapshot time that precedes it (gap 0 up to a horizon), as in the time-split protocol.
+        pairs: list[tuple[int, float]] = []
+        answered = [r for r in q_rows if int(seg.parent_q[r]) in answerers]
+        if len(answered) < 10:
+            return []
+        nq = len(answered)
+        span = max(1, int(nq * horizon))
+        for qf_ in snapshots:
+            lo = int(nq * qf_)
+            if lo >= nq:
+                continue
+            cut = float(seg.created[answered[lo]])
+            for r in answered[lo: lo + span]:
+                pairs.append((int(r), cut))
+        if live:  # and as a live index would see them: everything up to the question
+            pairs += [(int(r), float(seg.created[r])) for r in answered[int(nq * live):]]
+        if len(pairs) > max_questions:
+            pick = rng.choice(len(pairs), size=max_questions, replace=False)
+            pairs = [pairs[i] for i in sorted(pick)]
+        pairs.sort(key=lambda x: (x[1], x[0]))
+        out = []
+        for r, cut in pairs:
+            asker = int(seg.person[r])
+            terms, _ = seg.row_terms(r)
+            qterms = terms.tolist()
+            qtags = [j for j in qterms if index.terms_list[j].startswith("tag:")]
+            qf = self.extractor.features(qterms, qtags, asker, cut)
+            pos = np.isin(qf.people, list(answerers[int(seg.parent_q[r])] - {asker}))
+            if not pos.any() or pos.all():
+                continue
+            X = qf.X
+            if len(X) > max_candidates:  # keep positives, the strongest by a default score, and a sample
+                s = RankerModel.default().score(X)
+                keep = set(np.flatnonzero(pos).tolist())
+                keep |= set(np.argsort(-s)[: max_candidates // 2].tolist())
+                keep |= set(rng.choice(len(X), size=max_candidates // 2, replace=False).tolist())
+                idx = np.array(sorted(keep))
+                X, pos = X[idx], pos[idx]
+            out.append((X, pos))
+        return out
+
+    def fit(self, examples=None, l2: float | None = 0.03, min_questions: int = 30) -> RankerModel:
+        """l2=None picks the regularisation by a time split of the history (`choose_l2`)."""
+        # conditional-logit weights, shrunk towards the defaults; the defaults alone when history is short
+        examples = self.training_examples() if examples is None else examples
+        if len(examples) < min_questions:
+            self.model = RankerModel.default()
+            self.model.trained_on = len(examples)
+            return self.model
+        if l2 is None:
+            l2 = choose_l2(examples)
+        self.model = fit_conditional_logit(examples, l2)
+        return self.model
+
+
+def fit_conditional_logit(examples, l2: float) -> RankerModel:
+    allX = np.vstack([X for X, _ in examples])
+    mean = allX.mean(axis=0)
+    std = allX.std(axis=0)
+    std[std < 1e-9] = 1.0
+    Xs = [((X - mean) / std, pos) for X, pos in examples]
+    w0 = RankerModel.default().weights
+    nq = len(Xs)
+
+    def loss(w):
+        total = 0.0
+        grad = np.zeros_like(w)
+        for X, pos in Xs:
+            s = X @ w
+            mx = s.max()
+            e = np.exp(s - mx)
+            z = e.sum()
+            zp = e[pos].sum()
+            total -= math.log(zp / z)
+            grad -= (e[pos] / zp) @ X[pos] - (e / z) @ X
+        d = w - w0
+        return total / nq + l2 * d @ d, grad / nq + 2 * l2 * d
+
+    res = minimize(loss, w0.copy(), jac=True, method="L-BFGS-B", options={"maxiter": 300})
+    return RankerModel(res.x, mean, std, nq, l2)
+
+
+def choose_l2(examples, grid=(0.001, 0.01, 0.1, 1.0)) -> float:
+    """Pick the regularisation by a time split of the training questions (earlier fit, later MRR)."""
+    cut = int(len(examples) * 0.7)
+    train, valid = examples[:cut], examples[cut:]
+    if len(train) < 20 or len(valid) < 10:
+        return 0.1
+    best, best_mrr = 0.1, -1.0
+    for l2 in grid:
+        m = fit_conditional_logit(train, l2)
+        rr = 0.0
+        for X, pos in valid:
+            s = m.score(X)
+            rank = int((s > s[pos].max()).sum())
+            rr += 1.0 / (rank + 1)
+        if rr / len(valid) > best_mrr + 1e-9:
+            best, best_mrr = l2, rr / len(valid)
+    return best
+
+
+def _kind_name(k: int) -> str:
+    from expertise.types import KINDS
+    return KINDS[int(k)]
+
+
+def rank_people(index: ExpertiseIndex, model: RankerModel, q: Query, limit: int = 10,
+                visible: Callable | set | None = None) -> list[ExpertHit]:
+    return ExpertRanker(index, model).rank(q, limit, visible)
+
+
+def parse_time(s: str) -> datetime:
+    return datetime.fromisoformat(s)

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from expertise import Evidence, ExpertiseIndex, ExpertRanker, Query
+from expertise.profiles import build_profile
+from expertise.routing import RoutingPolicy, choose_recipients, escalate
+from expertise.types import ExpertHit
+
+T0 = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def day(n: float) -> datetime:
+    return T0 + timedelta(days=n)
+
+
+def corpus() -> list[Evidence]:
+    docs = []
+    n = 0
+    for i, (topic, words, expert) in enumerate([
+        ("postgres", "postgres index vacuum query planner slow", "alice"),
+        ("kubernetes", "kubernetes pod deployment helm cluster", "bob"),
+        ("coffee", "espresso grinder roast beans crema", "carol"),
+    ]):
+        for k in range(6):
+            n += 1
+            qid = f"{i}-{k}"
+            docs.append(Evidence(f"q{qid}", "dave", "question", day(n), f"{topic} question {k}",
+                                 f"<p>How do I tune {words}?</p>", (topic,), question_id=qid))
+            kind = "accepted_answer" if k % 2 else "answer"
+            docs.append(Evidence(f"a{qid}", expert, kind, day(n + 0.5), f"{topic} question {k}",
+                                 f"<p>Use {words} settings.</p>", (topic,), question_id=qid))
+    return docs
+
+
+def test_ranker_finds_the_topic_expert_with_explanation():
+    index = ExpertiseIndex.build(corpus())
+    hits = ExpertRanker(index).rank(Query("slow postgres query planner", "", ("postgres",), "dave"), limit=3)
+    assert hits[0].person == "alice"
+    assert "postgres" in hits[0].matched_topics
+    assert hits[0].evidence and all(e.id.startswith("a0-") for e in hits[0].evidence)
+    assert hits[0].answers == 6 and hits[0].accepted == 3
+    assert "postgres" in hits[0].why
+    assert all(h.person != "dave" for h in hits)  # never the asker
+
+
+def test_time_cut_off_ignores_later_evidence():
+    docs = corpus()
+    late = [Evidence(f"late{k}", "erin", "answer", day(100 + k), "postgres vacuum",
+                     "postgres vacuum query planner slow index", ("postgres",)) for k in range(20)]
+    index = ExpertiseIndex.build(docs + late)
+    q = Query("slow postgres query planner", "", ("postgres",), "dave", created=day(50))
+    hits = ExpertRanker(index).rank(q, limit=10)
+    assert "erin" not in {h.person for h in hits}
+    assert all(e.created < day(50) for h in hits for e in h.evidence)
+    # and the features are exactly those of an index that never saw the later evidence
+    base = ExpertRanker(ExpertiseIndex.build(docs)).rank(q, limit=10)
+    assert [(h.person, h.features) for h in hits] == [(h.person, h.features) for h in base]
+
+
+def test_decay_prefers_recent_activity():
+    docs = [Evidence(f"a{k}", "old", "answer", day(k), "t", "widgets gears", ("w",)) for k in range(5)]
+    docs += [Evidence(f"b{k}", "new", "answer", day(300 + k), "t", "widgets gears", ("w",)) for k in range(5)]
+    index = ExpertiseIndex.build(docs)
+    old = build_profile(index, "old", half_life_days=30)
+    new = build_profile(index, "new", half_life_days=30)
+    assert new.topics[0].strength > 100 * old.topics[0].strength
+    assert new.topics[0].confidence == old.topics[0].confidence > 0.8
+    hits = ExpertRanker(index).rank(Query("widgets gears", created=day(400)))
+    assert hits[0].person == "new"
+
+
+def test_profile_interest_and_declared_skills():
+    index = ExpertiseIndex.build(corpus())
+    alice = build_profile(index, "alice", declared=["postgres", "rust"])
+    assert alice.topics[0].topic == "postgres" and alice.topics[0].confirmed
+    rust = next(t for t in alice.topics if t.topic == "rust")
+    assert rust.declared and not rust.confirmed
+    dave = build_profile(index, "dave")
+    assert dave.topics == () and {t.topic for t in dave.interests} == {"postgres", "kubernetes", "coffee"}
+    assert dave.questions == 18 and dave.answers == 0
+
+
+def hit(p: str) -> ExpertHit:
+    return ExpertHit(person=p, score=1.0)
+
+
+def test_routing_exclusions_and_escalation():
+    ranked = [hit(p) for p in ["asker", "opt", "away", "blind", "busy", "a", "b", "c", "d", "e"]]
+    chosen, skipped = choose_recipients(
+        ranked, policy=RoutingPolicy(k=3, weekly_cap=2), asker="asker", opted_out={"opt"}, away={"away"},
+        can_see=lambda p: p != "blind", load={"busy": 2, "a": 1})
+    assert [h.person for h in chosen] == ["a", "b", "c"]
+    assert {(s.person, s.reason) for s in skipped} == {("asker", "asker"), ("opt", "opted_out"),
+                                                       ("away", "away"), ("blind", "cannot_see"),
+                                                       ("busy", "weekly_cap")}
+    nxt, _ = escalate(ranked, {"a", "b", "c"}, policy=RoutingPolicy(k=3, weekly_cap=2), asker="asker",
+                      opted_out={"opt"}, away={"away"}, can_see={"a", "b", "c", "d", "e"}, load={"busy": 2})
+    assert [h.person for h in nxt] == ["d", "e"]
+
+
+def test_incremental_add_equals_bulk_build():
+    docs = corpus()
+    bulk = ExpertiseIndex.build(docs)
+    inc = ExpertiseIndex()
+    inc.MERGE_MIN = 5  # force several merges along the way
+    for d in sorted(docs, key=lambda d: d.created):
+        inc.add(d)
+    q = Query("kubernetes helm deployment", "", ("kubernetes",), "dave")
+    a = ExpertRanker(bulk).rank(q, limit=5)
+    b = ExpertRanker(inc).rank(q, limit=5)
+    assert [(h.person, h.score, h.features) for h in a] == [(h.person, h.score, h.features) for h in b]
+    inc.compact()
+    assert inc.base.ids == bulk.base.ids
+    assert (inc.base.terms != bulk.base.terms).nnz == 0
+
+
+def test_pending_documents_are_searchable_before_merge():
+    index = ExpertiseIndex.build(corpus())
+    index.add(Evidence("x1", "zoe", "answer", day(60), "rust borrow checker", "lifetimes borrow rust", ("rust",)))
+    assert index.pending
+    hits = ExpertRanker(index).rank(Query("rust lifetimes", "", ("rust",)), limit=1)
+    assert hits[0].person == "zoe"
+    index.remove("x1")
+    assert all(h.person != "zoe" for h in ExpertRanker(index).rank(Query("rust lifetimes"), limit=5))
+
+
+def test_save_load_round_trip(tmp_path):
+    index = ExpertiseIndex.build(corpus())
+    path = tmp_path / "experts.npz"
+    index.save(path)
+    loaded = ExpertiseIndex.load(path)
+    q = Query("espresso grinder", "", ("coffee",), "dave")
+    assert [(h.person, h.features) for h in ExpertRanker(index).rank(q)] == \
+        [(h.person, h.features) for h in ExpertRanker(loaded).rank(q)]
+    loaded.add(Evidence("n1", "carol", "answer", day(99), "coffee", "crema", ("coffee",)))
+    assert loaded.n_docs == index.n_docs + 1
+
+
+def test_private_evidence_only_for_viewers_who_may_see_it():
+    docs = corpus() + [Evidence(f"s{k}", "mallory", "answer", day(40 + k), "secret quantum", "quantum qubit",
+                                ("quantum",), visibility="space:7") for k in range(5)]
+    index = ExpertiseIndex.build(docs)
+    q = Query("quantum qubit", "", ("quantum",))
+    outsider = ExpertRanker(index).rank(q, limit=20, visible={None})
+    assert "mallory" not in {h.person for h in outsider}
+    member = ExpertRanker(index).rank(q, limit=1, visible={None, "space:7"})
+    assert member[0].person == "mallory"
+
+
+def test_learned_weights_fall_back_to_defaults_with_little_history():
+    index = ExpertiseIndex.build(corpus())
+    model = ExpertRanker(index).fit()
+    assert model.trained_on < 30 and np.allclose(model.weights, model.default().weights)
+
+
+def test_unknown_kind_is_refused():
+    with pytest.raises(ValueError, match="unknown evidence kind"):
+        Evidence("x", "p", "tweet", T0)
