@@ -50,15 +50,44 @@ def sanitize_html(html: str) -> str:
 
 
 def render_markdown(text: str) -> str:
-    """Markdown source -> sanitised HTML safe to insert in a page."""
-    return sanitize_html(_md().render(text or ""))
+    """Markdown source -> sanitised HTML safe to insert in a page, @mentions linked to profiles."""
+    return link_mentions(sanitize_html(_md().render(text or "")))
 
 
 def render_plain_paragraphs(paragraphs: list[str]) -> str:
     """HTML for text known to hold no markup (bulk generators): what render_markdown would give."""
     from html import escape
 
-    return "".join(f"<p>{escape(p, quote=False)}</p>\n" for p in paragraphs if p)
+    return link_mentions("".join(f"<p>{escape(p, quote=False)}</p>\n" for p in paragraphs if p))
+
+
+_TAG_SPLIT = re.compile(r"(<[^>]*>)")
+_NO_LINK_INSIDE = {"a", "code", "pre"}
+
+
+def link_mentions(html: str) -> str:
+    """Turn @username in the text of sanitised HTML into a link to that person's profile (not inside
+    links or code). Actions refuse mentions of people who do not exist, so every name is real."""
+    if "@" not in html:
+        return html
+    from django.urls import reverse
+
+    depth = 0
+    out = []
+    for part in _TAG_SPLIT.split(html):
+        if part.startswith("<"):
+            name = part[1:].lstrip("/").split(" ", 1)[0].split(">", 1)[0].lower()
+            if name in _NO_LINK_INSIDE and not part.endswith("/>"):
+                depth += -1 if part.startswith("</") else 1
+            out.append(part)
+        elif depth <= 0 and "@" in part:
+            out.append(MENTION_RE.sub(
+                lambda m: f'<a class="mention" href="{reverse("people:profile", args=[m.group(1)])}">@{m.group(1)}</a>',
+                part,
+            ))
+        else:
+            out.append(part)
+    return "".join(out)
 
 
 def find_mentions(text: str) -> list[str]:

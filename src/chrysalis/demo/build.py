@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 
 from chrysalis.core.errors import Conflict, Invalid
-from chrysalis.core.markdown import find_hashtags, render_markdown, render_plain_paragraphs
+from chrysalis.core.markdown import find_hashtags, link_mentions, render_markdown, render_plain_paragraphs
 from chrysalis.demo import corpus
 from chrysalis.demo.names import FIRST_NAMES, HOBBIES, LAST_NAMES, OFFICES, PREVIOUS, REMOTE, REMOTE_WEIGHT
 
@@ -699,7 +699,7 @@ class Writer:
         html, tokens = cached
         for s, token in tokens.items():
             html = html.replace(token, escape(values[s], quote=False))
-        return html
+        return link_mentions(html)
 
 
 def _is_plain(template: str) -> bool:

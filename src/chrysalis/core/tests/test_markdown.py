@@ -40,3 +40,10 @@ def test_mentions_tags_and_links_ignore_code_and_emails():
 
 def test_plain_text_drops_tags():
     assert plain_text("<p>Hello <strong>world</strong></p>\n<p>again</p>") == "Hello world again"
+
+
+def test_mentions_become_profile_links_but_not_in_code_or_links():
+    html = render_markdown("Thanks @ana.lopez! `@notme` [@x](https://a.example) mail x@y.com")
+    assert '<a class="mention" href="/people/ana.lopez/">@ana.lopez</a>' in html
+    assert "<code>@notme</code>" in html
+    assert html.count('class="mention"') == 1
