@@ -68,6 +68,7 @@ def _mount() -> None:
     from chrysalis.notifications.api import router as notifications_router
     from chrysalis.people.api import router as people_router
     from chrysalis.posts.api import router as posts_router
+    from chrysalis.qa.api import router as qa_router
     from chrysalis.search.api import router as search_router
     from chrysalis.spaces.api import router as spaces_router
 
@@ -77,6 +78,7 @@ def _mount() -> None:
     api.add_router("/", feed_router)
     api.add_router("/", notifications_router)
     api.add_router("/", search_router)
+    api.add_router("/", qa_router)
 
 
 _mount()

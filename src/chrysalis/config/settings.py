@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "chrysalis.feed",
     "chrysalis.search",
     "chrysalis.notifications",
+    "chrysalis.qa",
+    "chrysalis.integrations",
 ]
 
 MIDDLEWARE = [

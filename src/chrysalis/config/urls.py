@@ -19,6 +19,7 @@ urlpatterns = [
     path("posts/", include("chrysalis.posts.urls")),
     path("search/", include("chrysalis.search.urls")),
     path("notifications/", include("chrysalis.notifications.urls")),
+    path("qa/", include("chrysalis.qa.urls")),
     path("", include("chrysalis.feed.urls")),
 ]
 

@@ -24,7 +24,7 @@ from chrysalis.core.text import clean_line, clean_text
 from chrysalis.notifications.actions import notify
 from chrysalis.notifications.models import Notification
 from chrysalis.posts.files import CheckedFile, check_uploads
-from chrysalis.posts.models import Attachment, Comment, LinkResource, Mention, Post, Reaction, Tag
+from chrysalis.posts.models import Attachment, Comment, LinkResource, Mention, Post, Reaction, Revision, Tag
 from chrysalis.spaces import queries as access
 from chrysalis.spaces.models import Visibility
 
@@ -52,7 +52,12 @@ def _normalise_tag(raw: str) -> str:
     return name
 
 
-def _clean_tags(tags: Iterable[str] | str | None, body: str) -> list[str]:
+def _clean_tags(
+    tags: Iterable[str] | str | None, body: str, space=None, *, hashtags: bool = True
+) -> list[str]:
+    """Tag names from the explicit `tags` and the #hashtags of `body`, normalised, in order.
+    In a space that restricts tags (Space.restrict_tags) an explicit tag that does not exist yet is
+    refused with its name, and #hashtags that are not existing tags are simply not applied."""
     if isinstance(tags, str):
         tags = re.split(r"[,\s]+", tags)
     names: dict[str, None] = {}
@@ -66,10 +71,26 @@ def _clean_tags(tags: Iterable[str] | str | None, body: str) -> list[str]:
                 field="tags",
             )
         names.setdefault(name, None)
-    for raw in find_hashtags(body):
+    restricted = space is not None and getattr(space, "restrict_tags", False)
+    if restricted and names:
+        known = set(Tag.objects.filter(name__in=list(names)).values_list("name", flat=True))
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise Invalid(
+                f"The tag “{unknown[0]}” does not exist, and {space.name} only accepts existing tags. "
+                "Pick one of its tags or ask a moderator to create it.",
+                field="tags",
+            )
+    found = []
+    for raw in find_hashtags(body) if hashtags else []:
         name = _normalise_tag(raw)
-        if TAG_RE.match(name):
-            names.setdefault(name, None)
+        if TAG_RE.match(name) and name not in names:
+            found.append(name)
+    if restricted and found:
+        known = set(Tag.objects.filter(name__in=found).values_list("name", flat=True))
+        found = [n for n in found if n in known]
+    for name in found:
+        names.setdefault(name, None)
     if len(names) > MAX_TAGS:
         raise Invalid(f"A post can have at most {MAX_TAGS} tags (this one has {len(names)}).", field="tags")
     return list(names)
@@ -168,9 +189,23 @@ def _notify_mentions(actor, post: Post, users: list, *, comment: Comment | None 
 
 # --- posts ---------------------------------------------------------------------------------------
 
+QA_KINDS = (Post.Kind.QUESTION, Post.Kind.ANSWER, Post.Kind.ARTICLE)  # kept with revisions
+
+
+def record_revision(post: Post, author, *, tag_names: list[str], note: str = "") -> None:
+    """Store the current title/body/tags of a question, answer or article as its next revision."""
+    last = post.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    Revision.objects.create(post=post, number=last + 1, author=author, title=post.title, body=post.body,
+                            tags=" ".join(tag_names), note=note[:300])
+
+
 def create_post(actor, *, body: str, space=None, title: str = "", tags=(), files=(),
-                kind: str = Post.Kind.POST) -> Post:
-    """A new post on the company feed (space=None) or in a space the actor is a member of."""
+                kind: str = Post.Kind.POST, question: Post | None = None,
+                source_question: Post | None = None) -> Post:
+    """A new post on the company feed (space=None) or in a space the actor is a member of.
+    A question needs a title and at least one tag; questions, answers and articles get revision 1.
+    (chrysalis.qa.actions wraps this for answers and articles: they carry `question` /
+    `source_question`.)"""
     _check_can_post(actor, space)
     body = _clean_body(body, label="The post", max_chars=settings.CHRYSALIS_MAX_POST_CHARS)
     title = clean_line(title, field="title", label="Title", max_length=200, required=False)
@@ -178,7 +213,9 @@ def create_post(actor, *, body: str, space=None, title: str = "", tags=(), files
         raise Invalid(f"Kind must be one of: {', '.join(Post.Kind.values)}.", field="kind")
     if kind == Post.Kind.QUESTION and not title:
         raise Invalid("A question needs a title.", field="title")
-    tag_names = _clean_tags(tags, body)
+    tag_names = _clean_tags(tags, body, space, hashtags=kind != Post.Kind.ANSWER)
+    if kind == Post.Kind.QUESTION and not tag_names:
+        raise Invalid("A question needs at least one tag, so the right people find it.", field="tags")
     mentioned = _mentioned_users(body)
     links = _links(body)
     checked = check_uploads(files)
@@ -187,11 +224,14 @@ def create_post(actor, *, body: str, space=None, title: str = "", tags=(), files
     try:
         with transaction.atomic():
             post = Post.objects.create(
-                author=actor, space=space, kind=kind, title=title, body=body, body_html=render_markdown(body)
+                author=actor, space=space, kind=kind, title=title, body=body, body_html=render_markdown(body),
+                question=question, source_question=source_question,
             )
             post.tags.set(_tag_rows(tag_names))
             LinkResource.objects.bulk_create([LinkResource(post=post, url=u, domain=d) for u, d in links])
             _store_files(post, checked, saved)
+            if kind in QA_KINDS:
+                record_revision(post, actor, tag_names=tag_names)
             _notify_mentions(actor, post, mentioned)
             _search("index_post", post.pk)
     except BaseException:
@@ -213,18 +253,29 @@ def edit_post(actor, post: Post, *, body: str | None = None, title: str | None =
     if post.author_id != actor.pk:
         _check_readable(actor, post)
     _check_author(actor, post, "post")
+    return apply_edit(actor, post, body=body, title=title, tags=tags)
+
+
+def apply_edit(actor, post: Post, *, body: str | None = None, title: str | None = None, tags=None,
+               note: str = "") -> Post:
+    """Change a post's title/body/tags; the caller has checked that `actor` may. Questions,
+    answers and articles get a new revision (with `note`). Validates everything before writing."""
     new_body = post.body if body is None else _clean_body(
         body, label="The post", max_chars=settings.CHRYSALIS_MAX_POST_CHARS
     )
     new_title = post.title if title is None else clean_line(
         title, field="title", label="Title", max_length=200, required=False
     )
-    if post.kind == Post.Kind.QUESTION and not new_title:
-        raise Invalid("A question needs a title.", field="title")
+    if post.kind in (Post.Kind.QUESTION, Post.Kind.ARTICLE) and not new_title:
+        what = "A question" if post.kind == Post.Kind.QUESTION else "A knowledge article"
+        raise Invalid(f"{what} needs a title.", field="title")
+    note = clean_line(note, field="note", label="The edit summary", max_length=300, required=False)
     if tags is None:
         old_hashtags = {_normalise_tag(t) for t in find_hashtags(post.body)}
         tags = [t.name for t in post.tags.all() if t.name not in old_hashtags]
-    tag_names = _clean_tags(tags, new_body)
+    tag_names = _clean_tags(tags, new_body, post.space, hashtags=post.kind != Post.Kind.ANSWER)
+    if post.kind == Post.Kind.QUESTION and not tag_names:
+        raise Invalid("A question needs at least one tag, so the right people find it.", field="tags")
     mentioned = _mentioned_users(new_body)
     already = set(Mention.objects.filter(post=post, comment__isnull=True).values_list("user_id", flat=True))
     new_mentions = [u for u in mentioned if u.pk not in already]
@@ -237,6 +288,8 @@ def edit_post(actor, post: Post, *, body: str | None = None, title: str | None =
         post.tags.set(_tag_rows(tag_names))
         LinkResource.objects.filter(post=post).delete()
         LinkResource.objects.bulk_create([LinkResource(post=post, url=u, domain=d) for u, d in links])
+        if post.kind in QA_KINDS:
+            record_revision(post, actor, tag_names=tag_names, note=note)
         _notify_mentions(actor, post, new_mentions)
         _search("index_post", post.pk)
     return post
@@ -312,7 +365,9 @@ def add_comment(actor, post: Post, *, body: str, parent: Comment | None = None) 
         if parent is not None and parent.author_id not in done:
             candidates.append((parent.author, Notification.Verb.REPLY))
         if post.author_id not in done and (parent is None or parent.author_id != post.author_id):
-            candidates.append((post.author, Notification.Verb.COMMENT))
+            answer = post.kind == Post.Kind.ANSWER
+            verb = Notification.Verb.QA_COMMENT if answer else Notification.Verb.COMMENT
+            candidates.append((post.author, verb))
         readers = access.readers_among(post.space, [u.pk for u, _ in candidates])
         for user, verb in candidates:
             if user.pk in readers:

@@ -38,11 +38,13 @@ def _summary(counts: dict[str, int], mine: set[str]) -> tuple[list, list]:
 
 def hydrate_posts(viewer, posts) -> list[Post]:
     """Attach what a feed card shows, in a fixed number of queries whatever the number of posts
-    (5 when there are posts: tags, attachments, links, reactions, the viewer's moderator roles).
+    (5 when there are posts: tags, attachments, links, reactions, the viewer's moderator roles;
+    one more when the page holds answers: their questions' titles).
 
-    Each post gets: tag_list, attachment_list, link_list, reaction_summary (kinds with count > 0),
-    reaction_options (every kind, to click), viewer_can_edit, viewer_can_moderate. Callers pass
-    posts selected with author, author__department and space (visible_posts(...).select_related(...)).
+    Each post gets: question_title (answers), tag_list, attachment_list, link_list, reaction_summary
+    (kinds with count > 0), reaction_options (every kind, to click), viewer_can_edit,
+    viewer_can_moderate. Callers pass posts selected with author, author__department and space
+    (visible_posts(...).select_related(...)).
     """
     if isinstance(posts, QuerySet):
         posts = posts.select_related("author", "author__department", "space")
@@ -81,7 +83,13 @@ def hydrate_posts(viewer, posts) -> list[Post]:
                 user_id=viewer_id, space_id__in=space_ids, role__in=[Role.OWNER, Role.MODERATOR]
             ).values_list("space_id", flat=True)
         )
+    # answers show their question's title (same space, so the same readers): one query if any
+    answer_qids = {p.question_id for p in posts if p.kind == Post.Kind.ANSWER and p.question_id}
+    question_titles = (
+        dict(Post.objects.filter(pk__in=answer_qids).values_list("pk", "title")) if answer_qids else {}
+    )
     for p in posts:
+        p.question_title = question_titles.get(p.question_id, "") if p.kind == Post.Kind.ANSWER else ""
         p.tag_list = tags.get(p.pk, [])
         p.attachment_list = attachments.get(p.pk, [])
         p.link_list = links.get(p.pk, [])
@@ -102,8 +110,15 @@ def comments_for(viewer, post: Post) -> list[Comment]:
     `viewer_can_edit` and `viewer_can_moderate` attached. Three queries whatever the thread size.
     Removed comments are dropped, except a removed top-level comment that has live replies (shown
     as a placeholder: its text is cleared here so no template can show it)."""
+    return comments_for_posts(viewer, [post])[post.pk]
+
+
+def comments_for_posts(viewer, posts: list[Post]) -> dict[int, list[Comment]]:
+    """comments_for for several readable posts of ONE place (a question and its answers), in the
+    same three queries whatever the number of posts and comments: {post id: top-level comments}."""
+    ids = [p.pk for p in posts]
     comments = list(
-        Comment.objects.filter(post_id=post.pk).select_related("author", "author__department").order_by(
+        Comment.objects.filter(post_id__in=ids).select_related("author", "author__department").order_by(
             "created_at", "pk"
         )
     )
@@ -112,7 +127,7 @@ def comments_for(viewer, post: Post) -> list[Comment]:
     viewer_id = getattr(viewer, "pk", None)
     if comments:
         rows = (
-            Reaction.objects.filter(comment__post_id=post.pk)
+            Reaction.objects.filter(comment__post_id__in=ids)
             .values("comment_id", "kind")
             .annotate(n=Count("pk"), own=Count("pk", filter=Q(user_id=viewer_id)))
             .order_by()
@@ -121,23 +136,25 @@ def comments_for(viewer, post: Post) -> list[Comment]:
             counts[row["comment_id"]][row["kind"]] = row["n"]
             if row["own"]:
                 mine[row["comment_id"]].add(row["kind"])
-    moderate = can_moderate(viewer, post.space) if comments else False
-    top: list[Comment] = []
+    spaces = {p.space_id: p.space for p in posts}
+    moderate = {sid: can_moderate(viewer, sp) for sid, sp in spaces.items()} if comments else {}
+    top: dict[int, list[Comment]] = {pk: [] for pk in ids}
     by_id: dict[int, Comment] = {}
+    space_of = {p.pk: p.space_id for p in posts}
     for c in comments:
         c.reply_list = []
         c.reaction_summary, c.reaction_options = _summary(counts.get(c.pk, {}), mine.get(c.pk, set()))
         c.viewer_can_edit = c.removed_at is None and c.author_id == viewer_id
-        c.viewer_can_moderate = moderate and c.removed_at is None
+        c.viewer_can_moderate = moderate.get(space_of[c.post_id], False) and c.removed_at is None
         if c.removed_at is not None:
             c.body, c.body_html = "", ""
         by_id[c.pk] = c
     for c in comments:
         if c.parent_id is None:
-            top.append(c)
+            top[c.post_id].append(c)
         elif c.parent_id in by_id and c.removed_at is None:
             by_id[c.parent_id].reply_list.append(c)
-    return [c for c in top if c.removed_at is None or c.reply_list]
+    return {pk: [c for c in items if c.removed_at is None or c.reply_list] for pk, items in top.items()}
 
 
 def visible_comments(viewer) -> QuerySet[Comment]:

@@ -86,9 +86,22 @@ def create(request):
 
 # --- post page, edit, delete ----------------------------------------------------------------------
 
+def _qa_url(post: Post) -> str | None:
+    """Questions, answers and knowledge articles live on the Q&A pages (chrysalis.qa)."""
+    if post.kind == Post.Kind.QUESTION:
+        return reverse("qa:question", args=[post.pk])
+    if post.kind == Post.Kind.ANSWER:
+        return reverse("qa:question", args=[post.question_id]) + f"#answer-{post.pk}"
+    if post.kind == Post.Kind.ARTICLE:
+        return reverse("qa:article", args=[post.pk])
+    return None
+
+
 @require_GET
 def detail(request, pk: int):
     post = _get_post(request, pk)
+    if qa_url := _qa_url(post):
+        return redirect(qa_url)
     comments = queries.comments_for(request.user, post)
     return render(request, "posts/detail.html", {"post": post, "comments": comments})
 
@@ -101,6 +114,8 @@ def _explicit_tags(post: Post) -> str:
 @require_http_methods(["GET", "POST"])
 def edit(request, pk: int):
     post = _get_post(request, pk)
+    if post.kind != Post.Kind.POST:  # edited with a revision note on the Q&A pages
+        return redirect("qa:edit", pk=post.pk)
     if not post.viewer_can_edit:
         raise _forbidden("Only the author can edit this post.")
     if request.method == "GET":

@@ -22,6 +22,8 @@ class Space(models.Model):
     slug = models.SlugField(max_length=140, unique=True)
     description = models.TextField(blank=True, max_length=2000)
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.OPEN)
+    # Only tags that already exist may be used on content in this space (curated vocabularies).
+    restrict_tags = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -114,8 +114,11 @@ def test_member_posts_in_space(ana, secret_space):
 def test_question_needs_a_title(ana):
     with pytest.raises(Invalid, match="needs a title"):
         actions.create_post(ana, body="how?", kind="question")
-    q = actions.create_post(ana, body="how do we deploy?", kind="question", title="Deploying")
+    with pytest.raises(Invalid, match="at least one tag"):
+        actions.create_post(ana, body="how do we deploy?", kind="question", title="Deploying")
+    q = actions.create_post(ana, body="how do we deploy?", kind="question", title="Deploying", tags=["deploy"])
     assert q.kind == "question"
+    assert q.revisions.get().number == 1
 
 
 def test_edit_post_rerenders_and_notifies_only_new_mentions(ana, bob, cy, on_commit):
