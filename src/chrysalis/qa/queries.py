@@ -230,7 +230,7 @@ def similar_questions(viewer, title: str, *, exclude: int | None = None, limit: 
         docs = docs.exclude(object_id=exclude)
     if connection.vendor == "postgresql":
         expr = " | ".join(terms[:-1] + [f"{terms[-1]}:*"])  # terms are letters and digits only
-        tsq = "to_tsquery('simple', %s)"
+        tsq = "to_tsquery('english', %s)"
         docs = docs.extra(where=[f"search_searchdocument.search_vector @@ {tsq}"], params=[expr])
         rank, params = f"-ts_rank_cd(search_searchdocument.search_vector, {tsq}, 1)", [expr]
     else:
