@@ -7,7 +7,7 @@ Authentication: a personal access token (`Authorization: Bearer chr_...`) or the
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from chrysalis.core.errors import ActionError
@@ -58,12 +58,21 @@ def _unauthenticated(request, exc):
     )
 
 
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    message = str(exc)
+    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        message = "The request body is not valid JSON."
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+
 @api.exception_handler(ValidationError)
 def _invalid(request, exc: ValidationError):
     return api.create_response(request, {"detail": "Invalid input.", "errors": exc.errors}, status=422)
 
 
 def _mount() -> None:
+    from chrysalis.experts.api import router as experts_router
     from chrysalis.feed.api import router as feed_router
     from chrysalis.notifications.api import router as notifications_router
     from chrysalis.people.api import router as people_router
@@ -79,6 +88,7 @@ def _mount() -> None:
     api.add_router("/", notifications_router)
     api.add_router("/", search_router)
     api.add_router("/", qa_router)
+    api.add_router("/", experts_router)
 
 
 _mount()
