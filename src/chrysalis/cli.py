@@ -169,6 +169,13 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_experts(args) -> int:
+    _setup()
+    from chrysalis.experts.cli import run
+
+    return run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chrysalis", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -207,6 +214,11 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--space", metavar="NAME", help="import into this space (created open if missing)")
     i.add_argument("--quiet", action="store_true", help="no progress bars")
     i.set_defaults(func=cmd_import_stackexchange)
+
+    from chrysalis.experts.cli import add_parser as add_experts_parser
+
+    add_experts_parser(sub)
+    sub.choices["experts"].set_defaults(func=cmd_experts)
 
     p = sub.add_parser("token", help="personal access tokens for the API")
     tsub = p.add_subparsers(dest="token_command", required=True)

@@ -12,11 +12,18 @@ the viewer may see):
             long after the last evidence ranks like one just after it), questions asked (interest)
   prior     overall answer volume; articles
   social    answers to this asker's questions before, and the asker's answers to theirs
+  site clock decayed counts of the person's items among the site's last 10/30/100/300 expertise items,
+            items since their last one, tenure (age of their first item), distinct active days, and
+            BM25 document / tag matches decayed on the same clock
+  hours     how often the person writes at the UTC hour the question is asked (smoothed towards the site)
+`FEATURES` (the model's inputs) is a subset of `ALL_FEATURES` (everything computed).
 
 The weights come from a conditional-logit (softmax over the candidates of a question) model fitted
 on the organisation's own questions: for each question in the later part of the history, features of
-every candidate are computed from evidence before that question, and the people who answered it are
-the positives. With too little history the weights shrink to `DEFAULT_WEIGHTS`.
+every candidate are computed from evidence before that question (or before an earlier snapshot time,
+as a frozen index would see it), and the people who answered it are the positives. The weights are
+shrunk towards `DEFAULT_WEIGHTS`, a prior pooled over several sites, and are that prior alone when the
+history is too short.
 """
 
 from __future__ import annotations
@@ -33,17 +40,34 @@ from expertise.index import ACC, ANS, ART, DAY, EXPW, POST, Q, ExpertiseIndex, f
 from expertise.text import document_terms
 from expertise.types import EvidenceRef, ExpertHit, Query
 
-FEATURES = (
+# Every feature the extractor can compute (names of `FeatureExtractor.features` columns) ...
+ALL_FEATURES = (
     "doc_sum", "doc_max", "doc_mnz", "doc_recent", "profile",
     "tag_count", "tag_decayed", "tag_share",
     "accepted", "accept_rate", "votes",
     "act_3d", "act_30d", "act_180d", "act_720d", "asked_30d",
     "answers", "articles", "asker_helped", "asker_helper",
+    "na_10", "na_30", "na_100", "na_300", "since_last", "tag_na", "doc_na",
+    "nag_10", "nag_30", "nag_100", "nag_300", "first_age", "active_days",
+    "hour_aff", "hour_na", "wday_aff",
 )
-DEFAULT_WEIGHTS = {  # used when history is too short to learn from; standardised features
-    "doc_sum": 0.5, "profile": 0.2, "tag_count": 0.3, "act_30d": 0.6, "act_180d": 0.3,
-    "answers": 0.4, "accepted": 0.1, "asker_helped": 0.1,
+# ... and the subset the model uses. Activity is measured on the site's own clock (decayed counts over the
+# last N expertise items of the site, items since the person's last one, tenure, active days), which
+# carries over between slow and busy sites and between a live index and a frozen one queried later;
+# content is BM25 (documents, profile, tags), plus the person's usual hours of day.
+FEATURES = (
+    "na_10", "na_30", "na_100", "na_300", "since_last", "first_age", "active_days",
+    "doc_sum", "doc_max", "doc_mnz", "profile", "tag_count", "tag_share", "doc_na", "tag_na", "hour_aff",
+)
+# Prior weights (standardised features): a conditional-logit fit pooled over several public Q&A sites'
+# histories. Used alone when the history is too short to learn from, else as the shrinkage target.
+DEFAULT_WEIGHTS = {
+    "na_10": -0.03, "na_30": 0.2, "na_100": 0.21, "na_300": 0.23, "since_last": 0.31, "first_age": -0.16,
+    "active_days": 0.24, "doc_sum": 0.13, "doc_max": 0.12, "doc_mnz": -0.11, "profile": 0.32,
+    "tag_count": 0.06, "tag_share": 0.05, "doc_na": 0.18, "tag_na": 0.0, "hour_aff": 0.11,
 }
+ANSWER_HORIZONS = (10.0, 30.0, 100.0, 300.0)  # decay scales counted in site expertise items, not days
+TAG_NA, DOC_NA = 100.0, 100.0
 HALF_LIVES = (3.0, 30.0, 180.0, 720.0)
 K1, B = 1.2, 0.75
 TOP_DOCS = 200
@@ -88,6 +112,7 @@ class QueryFeatures:
     qterms: list[int] = field(default_factory=list)
     qtags: list[int] = field(default_factory=list)
     idf: dict[int, float] = field(default_factory=dict)
+    answers: np.ndarray | None = None  # log1p answer counts of the candidates, for tie-breaking
 
 
 def _group_max(keys: np.ndarray, vals: np.ndarray, n: int, fill: float) -> np.ndarray:
@@ -126,6 +151,36 @@ class FeatureExtractor:
             last = np.maximum(last, _group_max(P[ex], C[ex], n, -np.inf))
             qlast = np.maximum(qlast, _group_max(P[K == Q], C[K == Q], n, -np.inf))
         st["last"] = last
+        # Activity measured on the site's own clock: the age of an item is the number of expertise items
+        # written after it (and before the reference time), so a slow and a busy site look alike.
+        PE = np.concatenate([P[E > 0] for P, _K, _C, E in parts]) if parts else np.zeros(0, np.int32)
+        CE = np.concatenate([C[E > 0] for _P, _K, C, E in parts]) if parts else np.zeros(0)
+        WE = np.concatenate([E[E > 0] for _P, _K, _C, E in parts]) if parts else np.zeros(0)
+        order = np.argsort(CE, kind="stable")
+        st["exp_times"] = CE[order]
+        age = (len(order) - 1 - np.arange(len(order))).astype(np.float64)
+        PE, WE = PE[order], WE[order]
+        for h in ANSWER_HORIZONS:
+            st[f"na_{int(h)}"] = np.bincount(PE, weights=WE * np.exp(-age / h), minlength=n)
+        st["since_last"] = -_group_max(PE, -age, n, -np.inf)  # site items since the person's last one
+        st["first_age"] = _group_max(PE, age, n, 0.0)
+        days = np.floor(CE[order] / DAY)
+        first_of_day = np.ones(len(days), dtype=bool)
+        if len(days):  # distinct (person, day) pairs
+            key = PE.astype(np.float64) * 1e6 + days
+            _, first = np.unique(key, return_index=True)
+            first_of_day[:] = False
+            first_of_day[first] = True
+        st["active_days"] = np.bincount(PE, weights=first_of_day.astype(float), minlength=n)
+        # when in the day (UTC) and week people write: availability for a question asked at a given hour
+        hour = ((CE[order] % DAY) // 3600).astype(np.int64)
+        st["hours"] = np.bincount(PE * 24 + hour, minlength=n * 24).reshape(n, 24).astype(np.float64)
+        st["hours_site"] = st["hours"].sum(axis=0)
+        st["hours_na"] = np.bincount(PE * 24 + hour, weights=WE * np.exp(-age / 100.0),
+                                     minlength=n * 24).reshape(n, 24)
+        wday = ((CE[order] // DAY + 3) % 7 >= 5).astype(np.int64)  # 1 = Saturday or Sunday
+        st["weekend"] = np.bincount(PE, weights=wday.astype(float), minlength=n)
+        st["n_items"] = np.bincount(PE, minlength=n).astype(np.float64)
         for hl in HALF_LIVES:
             tau = hl * DAY / math.log(2)
             m = np.where(np.isfinite(last), (last - tref) / tau, 0.0)
@@ -158,12 +213,38 @@ class FeatureExtractor:
             index._cache[key] = st
         return slices, st, tref
 
+    @staticmethod
+    def _time_of_day(st, c: np.ndarray, qtime: float) -> dict[str, np.ndarray]:
+        k = _hour_kernel(qtime)
+        H = st["hours"][c]
+        tot = H.sum(axis=1)
+        site = st["hours_site"]
+        site_share = (site @ k + 1.0) / (site.sum() + 24.0)
+        share = (H @ k + 5.0 * site_share) / (tot + 5.0)
+        weekend = (qtime // DAY + 3) % 7 >= 5
+        site_we = (st["weekend"].sum() + 1.0) / (st["n_items"].sum() + 2.0)
+        we = (st["weekend"][c] + 5.0 * site_we) / (st["n_items"][c] + 5.0)
+        wshare = we / site_we if weekend else (1 - we) / (1 - site_we)
+        return {"hour_aff": np.log(share / site_share), "hour_na": np.log1p(st["hours_na"][c] @ k),
+                "wday_aff": np.log(wshare)}
+
     # ---------------------------------------------------------------- query features
     def features(self, qterms: list[int], qtags: list[int], asker: int, t: float | None,
-                 visible=None, candidates: np.ndarray | None = None, explain: bool = False) -> QueryFeatures:
+                 visible=None, candidates: np.ndarray | None = None, explain: bool = False,
+                 query_time: float | None = None) -> QueryFeatures:
+        """Features from evidence created before `t` (None = all) for a question asked at `query_time`
+        (default `t`): when the evidence stops well before the question, the gap in between is known."""
         index = self.index
         n = len(index.people)
         slices, st, tref = self.stats_for(t, visible)
+        qtime = query_time if query_time is not None else (t if t is not None else tref)
+        et = st["exp_times"]
+        if len(et) > 1:  # the gap between the evidence and the question, in typical intervals between items
+            k = min(len(et) - 1, 100)
+            interval = max((et[-1] - et[-1 - k]) / k, 60.0)
+            gap_items = max(0.0, qtime - float(et[-1])) / interval
+        else:
+            gap_items = 0.0
         # document frequencies as of t, then keep the most specific query terms
         df: dict[int, int] = {}
         cols: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
@@ -199,6 +280,8 @@ class FeatureExtractor:
         hit_p, hit_s, hit_c, hit_seg, hit_row = [], [], [], [], []
         tag_count = np.zeros(n)
         tag_dec = np.zeros(n)
+        tag_na = np.zeros(n)
+        exp_times = st["exp_times"]
         tau_tag = 365 * DAY / math.log(2)
         for si, sl in enumerate(slices):
             seg = sl.seg
@@ -218,6 +301,8 @@ class FeatureExtractor:
                     w = E * (1.0 + (seg.kind[r] == ACC))
                     tag_count += np.bincount(P, weights=w, minlength=n)
                     tag_dec += np.bincount(P, weights=w * np.exp((seg.created[r] - tref) / tau_tag), minlength=n)
+                    age = len(exp_times) - np.searchsorted(exp_times, seg.created[r], side="right")
+                    tag_na += np.bincount(P, weights=w * np.exp(-age / TAG_NA), minlength=n)
             if contrib_r:
                 r = np.concatenate(contrib_r)
                 w = np.concatenate(contrib_w)
@@ -234,6 +319,7 @@ class FeatureExtractor:
         doc_max = np.zeros(n)
         doc_mnz = np.zeros(n)
         doc_recent = np.zeros(n)
+        doc_na = np.zeros(n)
         doc_hits = []
         if hit_p:
             P = np.concatenate(hit_p)
@@ -244,6 +330,8 @@ class FeatureExtractor:
             doc_sum = np.bincount(P[top], weights=S[top], minlength=n)
             doc_mnz = np.bincount(P[top], minlength=n).astype(float)
             doc_recent = np.bincount(P[top], weights=S[top] * np.exp((C[top] - tref) / tau_tag), minlength=n)
+            age = len(exp_times) - np.searchsorted(exp_times, C[top], side="right")
+            doc_na = np.bincount(P[top], weights=S[top] * np.exp(-age / DOC_NA), minlength=n)
             if explain:
                 segs, rows = np.concatenate(hit_seg), np.concatenate(hit_row)
                 doc_hits = [(int(P[i]), int(segs[i]), int(rows[i]), float(S[i])) for i in top]
@@ -284,15 +372,36 @@ class FeatureExtractor:
             a = st[name][c]
             top_a = a.max() if len(a) and np.isfinite(a).any() else 0.0
             acts.append(np.maximum(np.where(np.isfinite(a), a - top_a, FLOOR), FLOOR))
-        X = np.column_stack([
-            np.log1p(doc_sum[c]), np.log1p(doc_max[c]), np.log1p(doc_mnz[c]), np.log1p(doc_recent[c]),
-            np.log1p(profile[c]),
-            np.log1p(tag_count[c]), np.log1p(tag_dec[c]), tag_count[c] / (st["expertise"][c] + 1.0),
-            np.log1p(st["accepted"][c]), (st["accepted"][c] + 0.5) / (ans + 2.0), np.log1p(st["votes"][c]),
-            *acts,
-            np.log1p(ans), np.log1p(st["articles"][c]), np.log1p(helped[c]), np.log1p(helper[c]),
-        ]) if len(c) else np.zeros((0, len(FEATURES)))
-        return QueryFeatures(c, X, doc_hits, list(kept), qtags, idf)
+        if not len(c):
+            return QueryFeatures(c, np.zeros((0, len(FEATURES))), doc_hits, list(kept), qtags, idf)
+        since = st["since_last"][c]
+        cols = {
+            "doc_sum": np.log1p(doc_sum[c]), "doc_max": np.log1p(doc_max[c]), "doc_mnz": np.log1p(doc_mnz[c]),
+            "doc_recent": np.log1p(doc_recent[c]), "profile": np.log1p(profile[c]),
+            "tag_count": np.log1p(tag_count[c]), "tag_decayed": np.log1p(tag_dec[c]),
+            "tag_share": tag_count[c] / (st["expertise"][c] + 1.0),
+            "accepted": np.log1p(st["accepted"][c]), "accept_rate": (st["accepted"][c] + 0.5) / (ans + 2.0),
+            "votes": np.log1p(st["votes"][c]),
+            **dict(zip(("act_3d", "act_30d", "act_180d", "act_720d", "asked_30d"), acts, strict=True)),
+            "answers": np.log1p(ans), "articles": np.log1p(st["articles"][c]),
+            "asker_helped": np.log1p(helped[c]), "asker_helper": np.log1p(helper[c]),
+            **{f"na_{int(h)}": np.log1p(st[f"na_{int(h)}"][c]) for h in ANSWER_HORIZONS},
+            "since_last": -np.log1p(np.where(np.isfinite(since), since, 1e6)),
+            "tag_na": np.log1p(tag_na[c]), "doc_na": np.log1p(doc_na[c]),
+            **{f"nag_{int(h)}": np.log1p(math.exp(-gap_items / h) * st[f"na_{int(h)}"][c]) for h in ANSWER_HORIZONS},
+            "first_age": np.log1p(st["first_age"][c]), "active_days": np.log1p(st["active_days"][c]),
+            **self._time_of_day(st, c, qtime),
+        }
+        X = np.column_stack([cols[f] for f in FEATURES])
+        return QueryFeatures(c, X, doc_hits, list(kept), qtags, idf, cols["answers"])
+
+
+def _hour_kernel(qtime: float) -> np.ndarray:
+    """Weights over the 24 UTC hours for answers to a question asked at `qtime`: peaked an hour after."""
+    h = (qtime % DAY) / 3600.0 + 1.0
+    d = (np.arange(24) + 0.5 - h) % 24
+    d = np.minimum(d, 24 - d)
+    return np.exp(-0.5 * (d / 2.5) ** 2)
 
 
 def query_terms(index: ExpertiseIndex, q: Query) -> tuple[list[int], list[int]]:
@@ -325,7 +434,7 @@ class ExpertRanker:
         k = min(limit, len(scores))
         top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
         # ties: answer volume, then id, so the ranking is total and stable
-        order = sorted(top.tolist(), key=lambda i: (-scores[i], -qf.X[i, FEATURES.index("answers")],
+        order = sorted(top.tolist(), key=lambda i: (-scores[i], -qf.answers[i],
                                                      index.people[qf.people[i]]))
         order = [i for i in order if np.isfinite(scores[i])]
         _, st, _ = self.extractor.stats_for(t, visible)
@@ -349,7 +458,7 @@ class ExpertRanker:
                 for j in set(terms.tolist()) & set(qf.qterms):
                     seen[j] = seen.get(j, 0.0) + qf.idf.get(j, 0.0)
             for j in qf.qtags:
-                if j in seen or qf.X[i, FEATURES.index("tag_count")] > 0:
+                if j in seen or ("tag_count" in FEATURES and qf.X[i, FEATURES.index("tag_count")] > 0):
                     seen[j] = seen.get(j, 0.0) + 100.0  # tags first
             names = [index.terms_list[j] for j in sorted(seen, key=lambda j: -seen[j])]
             topics = [x[4:] if x.startswith("tag:") else x for x in names][:6]
@@ -403,7 +512,7 @@ class ExpertRanker:
             terms, _ = seg.row_terms(r)
             qterms = terms.tolist()
             qtags = [j for j in qterms if index.terms_list[j].startswith("tag:")]
-            qf = self.extractor.features(qterms, qtags, asker, cut)
+            qf = self.extractor.features(qterms, qtags, asker, cut, query_time=float(seg.created[r]))
             pos = np.isin(qf.people, list(answerers[int(seg.parent_q[r])] - {asker}))
             if not pos.any() or pos.all():
                 continue
@@ -418,7 +527,7 @@ class ExpertRanker:
             out.append((X, pos))
         return out
 
-    def fit(self, examples=None, l2: float | None = 0.03, min_questions: int = 30) -> RankerModel:
+    def fit(self, examples=None, l2: float | None = 0.1, min_questions: int = 30) -> RankerModel:
         """l2=None picks the regularisation by a time split of the history (`choose_l2`)."""
         # conditional-logit weights, shrunk towards the defaults; the defaults alone when history is short
         examples = self.training_examples() if examples is None else examples

@@ -6,10 +6,13 @@ CHRYSALIS_SECRET_KEY secret key; generated once into the data folder when unset
 CHRYSALIS_DEBUG      1 for debug mode
 CHRYSALIS_ALLOWED_HOSTS comma-separated host names (default: localhost names)
 CHRYSALIS_TASKS      "db" (default) or "immediate" (tests run tasks inline)
+CHRYSALIS_ROUTING_WEEKLY_CAP      questions routed to one person per 7 days (default 5)
+CHRYSALIS_ROUTING_ESCALATE_HOURS  hours before an unanswered routed question goes to the next experts (24)
 """
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -58,6 +61,7 @@ INSTALLED_APPS = [
     "chrysalis.notifications",
     "chrysalis.qa",
     "chrysalis.integrations",
+    "chrysalis.experts",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +158,12 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 CHRYSALIS_MAX_ATTACHMENT_BYTES = int(os.environ.get("CHRYSALIS_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))
 CHRYSALIS_MAX_POST_CHARS = 20_000
 CHRYSALIS_MAX_COMMENT_CHARS = 5_000
+# Expertise: proactive routing of questions to experts (chrysalis.experts).
+CHRYSALIS_ROUTING_WEEKLY_CAP = int(os.environ.get("CHRYSALIS_ROUTING_WEEKLY_CAP", 5))
+CHRYSALIS_ROUTING_ESCALATE_AFTER = timedelta(hours=float(os.environ.get("CHRYSALIS_ROUTING_ESCALATE_HOURS", 24)))
+CHRYSALIS_ROUTING_MAX_ROUNDS = 3
+CHRYSALIS_EXPERTISE_COMMENTS = True  # comments count as weak expertise evidence
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

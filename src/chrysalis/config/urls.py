@@ -20,6 +20,7 @@ urlpatterns = [
     path("search/", include("chrysalis.search.urls")),
     path("notifications/", include("chrysalis.notifications.urls")),
     path("qa/", include("chrysalis.qa.urls")),
+    path("experts/", include("chrysalis.experts.urls")),
     path("", include("chrysalis.feed.urls")),
 ]
 

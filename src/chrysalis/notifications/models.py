@@ -20,6 +20,7 @@ class Notification(models.Model):
         VOTE = "vote", "voted on your post"
         QA_COMMENT = "qa_comment", "commented on your answer"
         ARTICLE = "article", "credited you in a knowledge article"
+        ROUTED = "routed", "asked you to answer"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

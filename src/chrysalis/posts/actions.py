@@ -21,6 +21,7 @@ from django.utils import timezone
 from chrysalis.core.errors import Conflict, Forbidden, Invalid, NotFound
 from chrysalis.core.markdown import find_hashtags, find_links, find_mentions, render_markdown
 from chrysalis.core.text import clean_line, clean_text
+from chrysalis.experts import hooks as expertise
 from chrysalis.notifications.actions import notify
 from chrysalis.notifications.models import Notification
 from chrysalis.posts.files import CheckedFile, check_uploads
@@ -234,6 +235,9 @@ def create_post(actor, *, body: str, space=None, title: str = "", tags=(), files
                 record_revision(post, actor, tag_names=tag_names)
             _notify_mentions(actor, post, mentioned)
             _search("index_post", post.pk)
+            expertise.post_changed(post.pk)
+            if kind == Post.Kind.QUESTION:
+                expertise.question_asked(post.pk)
     except BaseException:
         _delete_files(saved)
         raise
@@ -292,6 +296,7 @@ def apply_edit(actor, post: Post, *, body: str | None = None, title: str | None 
             record_revision(post, actor, tag_names=tag_names, note=note)
         _notify_mentions(actor, post, new_mentions)
         _search("index_post", post.pk)
+        expertise.post_changed(post.pk)
     return post
 
 
@@ -319,6 +324,7 @@ def _soft_remove_post(actor, post: Post) -> Post:
         post.removed_at, post.removed_by = timezone.now(), actor
         post.save(update_fields=["removed_at", "removed_by"])
         _search("unindex", "post", post.pk)
+        expertise.post_removed(post.pk)
         for cid in comment_ids:
             _search("unindex", "comment", cid)
     return post
@@ -373,6 +379,7 @@ def add_comment(actor, post: Post, *, body: str, parent: Comment | None = None) 
             if user.pk in readers:
                 notify([user], actor=actor, verb=verb, post=post, comment=comment)
         _search("index_comment", comment.pk)
+        expertise.comment_changed(comment.pk)
     post.comment_count += 1
     return comment
 
@@ -395,6 +402,7 @@ def edit_comment(actor, comment: Comment, *, body: str) -> Comment:
         comment.save(update_fields=["body", "body_html", "edited_at"])
         _notify_mentions(actor, comment.post, [u for u in mentioned if u.pk not in already], comment=comment)
         _search("index_comment", comment.pk)
+        expertise.comment_changed(comment.pk)
     return comment
 
 
@@ -404,6 +412,7 @@ def _soft_remove_comment(actor, comment: Comment) -> Comment:
         comment.save(update_fields=["removed_at", "removed_by"])
         Post.objects.filter(pk=comment.post_id).update(comment_count=Greatest(F("comment_count") - 1, 0))
         _search("unindex", "comment", comment.pk)
+        expertise.comment_removed(comment.pk)
     return comment
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from chrysalis.core.errors import Conflict, Forbidden, Invalid, NotFound
 from chrysalis.core.text import clean_line, clean_text
+from chrysalis.experts import hooks as expertise
 from chrysalis.notifications.actions import notify
 from chrysalis.notifications.models import Notification
 from chrysalis.posts import actions as post_actions
@@ -85,6 +86,7 @@ def answer_question(actor, question: Post, *, body: str) -> Post:
         )
         Post.objects.filter(pk=question.pk).update(answer_count=F("answer_count") + 1)
         _notify_readers([question.author], answer, actor=actor, verb=Notification.Verb.ANSWER)
+        expertise.answer_posted(answer)
     question.answer_count += 1
     return answer
 
@@ -117,6 +119,7 @@ def vote(actor, post: Post, value: int) -> Post:
             ).exists()
             if existing is None and not told:
                 _notify_readers([post.author], post, actor=actor, verb=Notification.Verb.VOTE)
+            expertise.post_changed(post.pk)
     except IntegrityError:
         raise Conflict(f"You have already voted on this {_WHAT[post.kind]}.") from None
     post.score += delta
@@ -132,6 +135,7 @@ def retract_vote(actor, post: Post) -> Post:
     with transaction.atomic():
         Vote.objects.filter(pk=existing.pk).delete()
         Post.objects.filter(pk=post.pk).update(score=F("score") - existing.value)
+        expertise.post_changed(post.pk)
     post.score -= existing.value
     return post
 
@@ -162,6 +166,7 @@ def accept_answer(actor, answer: Post) -> Post:
     with transaction.atomic():
         Post.objects.filter(pk=question.pk).update(accepted_answer=answer)
         _notify_readers([answer.author], answer, actor=actor, verb=Notification.Verb.ACCEPTED)
+        expertise.post_changed(answer.pk)
     question.accepted_answer = answer
     return question
 
@@ -171,7 +176,9 @@ def unaccept_answer(actor, answer: Post) -> Post:
     _check_can_accept(actor, question)
     if question.accepted_answer_id != answer.pk:
         raise Conflict("This answer is not the accepted one.")
-    Post.objects.filter(pk=question.pk, accepted_answer=answer).update(accepted_answer=None)
+    with transaction.atomic():
+        Post.objects.filter(pk=question.pk, accepted_answer=answer).update(accepted_answer=None)
+        expertise.post_changed(answer.pk)
     question.accepted_answer = None
     return question
 

@@ -160,3 +160,54 @@ def test_learned_weights_fall_back_to_defaults_with_little_history():
 def test_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="unknown evidence kind"):
         Evidence("x", "p", "tweet", T0)
+
+
+def test_activity_and_time_of_day_features_use_only_evidence_before_the_query():
+    from expertise.ranking import FEATURES
+    docs = corpus()
+    q = Query("slow postgres query planner", "", ("postgres",), "dave", created=day(50))
+    # later evidence, including an item at exactly the query time, must change nothing
+    late = [Evidence("at", "alice", "answer", day(50), "postgres", "postgres planner", ("postgres",)),
+            Evidence("after", "bob", "answer", day(50.01), "postgres", "postgres planner", ("postgres",))]
+    late += [Evidence(f"late{k}", "carol", "answer", day(60 + k), "postgres", "postgres vacuum", ("postgres",))
+             for k in range(10)]
+    with_late = {h.person: h.features for h in ExpertRanker(ExpertiseIndex.build(docs + late)).rank(q, limit=10)}
+    without = {h.person: h.features for h in ExpertRanker(ExpertiseIndex.build(docs)).rank(q, limit=10)}
+    assert with_late == without
+    for name in ("na_10", "na_100", "since_last", "first_age", "active_days", "hour_aff"):
+        assert name in FEATURES
+    # the site clock: alice answered the most recent postgres questions; carol answered last overall
+    f = with_late
+    assert f["carol"]["since_last"] == 0.0 and f["alice"]["since_last"] < 0.0
+    assert f["carol"]["na_10"] > f["alice"]["na_10"]
+
+
+def test_frozen_evidence_with_a_later_question_time():
+    from expertise.index import to_epoch
+    from expertise.ranking import query_terms
+    index = ExpertiseIndex.build(corpus() + [
+        Evidence("x", "erin", "answer", day(30), "postgres", "postgres planner", ("postgres",))])
+    ranker = ExpertRanker(index)
+    qt, tg = query_terms(index, Query("postgres planner", "", ("postgres",)))
+    cut = to_epoch(day(25))
+    a = ranker.extractor.features(qt, tg, -1, cut)
+    b = ranker.extractor.features(qt, tg, -1, cut, query_time=to_epoch(day(40)))
+    assert index.person_id["erin"] not in set(a.people.tolist()) | set(b.people.tolist())
+    assert a.people.tolist() == b.people.tolist()
+    # only the hour-of-day features may depend on the question time; evidence is the same
+    from expertise.ranking import FEATURES
+    keep = [i for i, f in enumerate(FEATURES) if f not in ("hour_aff",)]
+    assert np.allclose(a.X[:, keep], b.X[:, keep])
+
+
+def test_hour_of_day_affinity_prefers_people_awake_at_that_hour():
+    docs = []
+    for k in range(20):
+        docs.append(Evidence(f"m{k}", "morning", "answer", day(k) + timedelta(hours=8), "t", "widgets", ("w",)))
+        docs.append(Evidence(f"e{k}", "evening", "answer", day(k) + timedelta(hours=20), "t", "widgets", ("w",)))
+    index = ExpertiseIndex.build(docs)
+    am = {h.person: h.features["hour_aff"] for h in
+          ExpertRanker(index).rank(Query("widgets", created=day(30) + timedelta(hours=7)))}
+    pm = {h.person: h.features["hour_aff"] for h in
+          ExpertRanker(index).rank(Query("widgets", created=day(30) + timedelta(hours=19)))}
+    assert am["morning"] > am["evening"] and pm["evening"] > pm["morning"]

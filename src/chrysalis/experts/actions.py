@@ -1,0 +1,238 @@
+"""Writes of the expertise app: routing questions to experts, declines, answers, escalation, and
+each person's availability settings.
+
+Routing rules (route_question / escalate_unanswered):
+- ranking: the question's title, body and tags, ranked with the evidence that EVERY possible reader of
+  the question may read (public content plus the question's own space: `queries.question_keys`), so
+  being asked never depends on content the asker or a recipient could not read;
+- never the asker; only people who may read the question (spaces.queries.readers_among); not opted
+  out; not away; not above the weekly cap (settings.CHRYSALIS_ROUTING_WEEKLY_CAP requests in the last
+  7 days); never twice for one question (someone who declined is not asked again);
+- k experts per round: the question's space's SpaceRoutingSettings.experts_per_question, default 3;
+- escalation: a question with no answer CHRYSALIS_ROUTING_ESCALATE_AFTER after its last round (or
+  whose whole round declined) goes to the next k experts (round + 1), at most
+  CHRYSALIS_ROUTING_MAX_ROUNDS rounds; the pending requests of the earlier round expire.
+Decline feedback: "not my area" is recorded on the request; at ranking time (search and routing)
+`queries.decline_penalties` lowers that person's score for similar questions (by term/tag overlap
+with the declined question), and the person is never asked that question again. "busy" only
+excludes them from this question.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from chrysalis.core.errors import Conflict, Forbidden, Invalid, NotFound
+from chrysalis.experts import queries
+from chrysalis.experts.models import ExpertSettings, RoutingRequest, SpaceRoutingSettings
+from chrysalis.notifications.actions import notify
+from chrysalis.notifications.models import Notification
+from chrysalis.spaces.queries import can_moderate, readers_among
+from expertise.routing import RoutingPolicy, choose_recipients
+
+DEFAULT_K = 3
+
+
+def _k_for(question) -> int:
+    if question.space_id is None:
+        return DEFAULT_K
+    found = (
+        SpaceRoutingSettings.objects.filter(space_id=question.space_id)
+        .values_list("experts_per_question", flat=True)
+        .first()
+    )
+    return DEFAULT_K if found is None else found
+
+
+def _question(question_or_id):
+    from chrysalis.posts.models import Post
+
+    pk = getattr(question_or_id, "pk", question_or_id)
+    return (
+        Post.objects.select_related("author", "space")
+        .filter(pk=pk, kind=Post.Kind.QUESTION, removed_at__isnull=True)
+        .first()
+    )
+
+
+def _unanswered(question) -> bool:
+    return question.closed_at is None and not question.answers.filter(removed_at__isnull=True).exists()
+
+
+def route_question(question_or_id, *, round: int = 1, now: datetime | None = None) -> list[RoutingRequest]:
+    """Ask the top eligible experts to answer a question; records one RoutingRequest each and
+    notifies them. Returns the new requests (none when nobody is eligible)."""
+    question = _question(question_or_id)
+    if question is None or question.closed_at is not None:
+        return []
+    now = now or timezone.now()
+    k = _k_for(question)
+    if k <= 0:
+        return []
+    asked = dict(RoutingRequest.objects.filter(question=question).values_list("expert_id", "status"))
+    hits = queries.rank_people(
+        question.title,
+        question.body_html,
+        [t.name for t in question.tags.all()],
+        visible=queries.question_keys(question),
+        asker=question.author,
+        limit=k + len(asked) + 40,
+        explain=False,
+    )
+    ids = [int(h.person) for h in hits]
+    readers = readers_among(question.space, ids)
+    prefs = {s.user_id: s for s in ExpertSettings.objects.filter(user_id__in=ids)}
+    chosen, _skipped = choose_recipients(
+        hits,
+        policy=RoutingPolicy(k=k, weekly_cap=settings.CHRYSALIS_ROUTING_WEEKLY_CAP),
+        asker=str(question.author_id),
+        opted_out={str(i) for i, s in prefs.items() if s.opt_out_of_expertise},
+        away={str(i) for i, s in prefs.items() if s.away_until and s.away_until > now},
+        can_see={str(i) for i in readers},
+        load={str(i): n for i, n in queries.weekly_load(ids).items()},
+        already_asked={str(i) for i, st in asked.items() if st != RoutingRequest.Status.DECLINED},
+        declined={str(i) for i, st in asked.items() if st == RoutingRequest.Status.DECLINED},
+    )
+    if not chosen:
+        return []
+    from chrysalis.people.models import User
+
+    experts = User.objects.in_bulk([int(h.person) for h in chosen])
+    rows = [
+        RoutingRequest(
+            question=question, expert=experts[int(h.person)], asked_at=now, round=round, score=h.score
+        )
+        for h in chosen
+        if int(h.person) in experts
+    ]
+    with transaction.atomic():
+        try:
+            RoutingRequest.objects.bulk_create(rows)
+        except IntegrityError:  # a concurrent routing of the same question won: keep theirs
+            return []
+        notify([r.expert for r in rows], actor=question.author, verb=Notification.Verb.ROUTED, post=question)
+    return rows
+
+
+def _respond(req: RoutingRequest, now: datetime) -> int:
+    return max(0, int((now - req.asked_at).total_seconds()))
+
+
+def decline_request(actor, request_id: int, reason: str) -> RoutingRequest:
+    """The expert declines a pending request: "not my area" (feeds the ranking) or "busy"."""
+    reason = (reason or "").strip().lower()
+    if reason not in RoutingRequest.Reason.values:
+        raise Invalid('Reason must be "not my area" or "busy".', field="reason")
+    req = queries.get_request(actor, request_id)
+    if req.status != RoutingRequest.Status.PENDING:
+        raise Conflict(f"This request is already {req.get_status_display().lower()}.")
+    now = timezone.now()
+    with transaction.atomic():
+        updated = RoutingRequest.objects.filter(pk=req.pk, status=RoutingRequest.Status.PENDING).update(
+            status=RoutingRequest.Status.DECLINED, declined_reason=reason, response_seconds=_respond(req, now)
+        )
+        if not updated:
+            raise Conflict("This request was already answered or declined.")
+        still_pending = RoutingRequest.objects.filter(
+            question_id=req.question_id, status=RoutingRequest.Status.PENDING
+        ).exists()
+        if not still_pending:  # everyone asked declined: go to the next experts right away
+            qid, rnd = req.question_id, req.round
+            transaction.on_commit(lambda: _escalate_one(qid, rnd + 1))
+    req.refresh_from_db()
+    return req
+
+
+def on_answer(answer) -> RoutingRequest | None:
+    """Record that a routed expert answered (call on commit after an answer is written)."""
+    if answer is None or answer.question_id is None:
+        return None
+    req = RoutingRequest.objects.filter(question_id=answer.question_id, expert_id=answer.author_id).first()
+    if req is None or req.status == RoutingRequest.Status.ANSWERED:
+        return req
+    now = answer.created_at or timezone.now()
+    RoutingRequest.objects.filter(pk=req.pk).update(
+        status=RoutingRequest.Status.ANSWERED, answered_at=now, response_seconds=_respond(req, now)
+    )
+    req.refresh_from_db()
+    return req
+
+
+def _escalate_one(question_id: int, next_round: int, now: datetime | None = None) -> list[RoutingRequest]:
+    if next_round > settings.CHRYSALIS_ROUTING_MAX_ROUNDS:
+        return []
+    question = _question(question_id)
+    if question is None or not _unanswered(question):
+        return []
+    RoutingRequest.objects.filter(question_id=question_id, status=RoutingRequest.Status.PENDING).update(
+        status=RoutingRequest.Status.EXPIRED
+    )
+    return route_question(question, round=next_round, now=now)
+
+
+def escalate_unanswered(now: datetime | None = None) -> int:
+    """Questions still unanswered `CHRYSALIS_ROUTING_ESCALATE_AFTER` after their last round go to the
+    next experts. Returns how many new requests were made."""
+    from django.db.models import Max
+
+    now = now or timezone.now()
+    cutoff = now - settings.CHRYSALIS_ROUTING_ESCALATE_AFTER
+    rounds = (
+        RoutingRequest.objects.values("question_id")
+        .annotate(last=Max("asked_at"), rnd=Max("round"))
+        .filter(last__lte=cutoff, rnd__lt=settings.CHRYSALIS_ROUTING_MAX_ROUNDS)
+    )
+    made = 0
+    for row in rounds:
+        made += len(_escalate_one(row["question_id"], row["rnd"] + 1, now=now))
+    return made
+
+
+def update_settings(
+    actor,
+    *,
+    opt_out_of_expertise: bool | None = None,
+    away_until=...,
+) -> ExpertSettings:
+    """Change the actor's own availability: opt out of expert search and routing; away until a time
+    (None: back now). A time in the past is refused."""
+    if away_until is not ... and away_until is not None:
+        if timezone.is_naive(away_until):
+            away_until = timezone.make_aware(away_until)
+        if away_until <= timezone.now():
+            raise Invalid("“Away until” must be in the future.", field="away_until")
+    with transaction.atomic():
+        prefs, _ = ExpertSettings.objects.select_for_update().get_or_create(user_id=actor.pk)
+        if opt_out_of_expertise is not None:
+            prefs.opt_out_of_expertise = bool(opt_out_of_expertise)
+        if away_until is not ...:
+            prefs.away_until = away_until
+        prefs.save()
+    return prefs
+
+
+def set_space_routing(actor, space, *, experts_per_question: int) -> SpaceRoutingSettings:
+    """Owners and moderators choose how many experts a question of their space is routed to (0-10)."""
+    if not can_moderate(actor, space):
+        raise Forbidden("Only owners and moderators change routing for this space.")
+    if not isinstance(experts_per_question, int) or not 0 <= experts_per_question <= 10:
+        raise Invalid("Experts per question must be between 0 and 10.", field="experts_per_question")
+    found, _ = SpaceRoutingSettings.objects.update_or_create(
+        space=space, defaults={"experts_per_question": experts_per_question}
+    )
+    return found
+
+
+__all__ = [
+    "route_question",
+    "decline_request",
+    "on_answer",
+    "escalate_unanswered",
+    "update_settings",
+    "set_space_routing",
+    "NotFound",
+]

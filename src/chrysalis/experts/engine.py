@@ -1,0 +1,546 @@
+"""The bridge between the database and the pure-Python expertise engine (`src/expertise`).
+
+Evidence
+--------
+Every live (not removed) post and comment becomes one `expertise.Evidence`, keyed "p<pk>" / "c<pk>":
+- question -> "question" (interest, never expertise); its text is joined to its answers' documents;
+- answer -> "answer", or "accepted_answer" when its question accepts it; score = Post.score (the sum
+  of the Vote rows: the current score, a mild leak of later votes that we accept);
+- article -> "article"; post -> "post" (half an answer's weight);
+- comment -> "comment" (a quarter of an answer's weight). A comment on a question is attached to the
+  question (its document includes the question's text), like a short answer; elsewhere it carries its
+  post's title and tags. In the demo organisation, where most content is posts and comments, these
+  weaker kinds are what expertise is made of; on an imported Q&A site answers dominate.
+Visibility key: "space:<id>" for content in a space, None for the company feed; the caller passes the
+set of keys a viewer may read (`visible_keys`), computed through the access door (spaces.queries).
+Person key: str(user pk).
+
+Storage and freshness
+---------------------
+settings.DATA_DIR / "expertise" holds `index.npz` (the base index), `model.json` (the learned
+weights) and `journal.log`, an append-only list of incremental operations ("post <id>", "comment
+<id>", "unpost <id>", "uncomment <id>") written by the tasks since the last full save. Each process
+keeps one engine in memory and, before every use, (1) reloads when index.npz or model.json changed
+(a rebuild), (2) replays journal lines it has not seen yet, reading the current rows from the
+database. So an answer indexed by the worker reaches expert search in every process on its next
+query, with no full save. A full `rebuild()` compacts everything into a new index and empties the
+journal.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.conf import settings
+
+from expertise import Evidence, ExpertiseIndex, ExpertRanker, RankerModel
+from expertise.ranking import FeatureExtractor
+
+CHUNK = 20_000
+KEEP_STATS = 48  # viewer-specific statistics kept per index version
+
+_lock = threading.RLock()
+_engine: Engine | None = None
+
+
+def data_dir() -> Path:
+    d = Path(settings.DATA_DIR) / "expertise"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def paths() -> tuple[Path, Path, Path]:
+    d = data_dir()
+    return d / "index.npz", d / "model.json", d / "journal.log"
+
+
+def space_key(space_id: int | None) -> str | None:
+    return None if space_id is None else f"space:{space_id}"
+
+
+def person_key(user_id: int) -> str:
+    return str(user_id)
+
+
+# ------------------------------------------------------------------------------------------ evidence
+
+
+def _tags_of(post_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+    from chrysalis.posts.models import Post
+
+    out: dict[int, list[str]] = {}
+    ids = list(post_ids)
+    for i in range(0, len(ids), 5000):
+        rows = Post.tags.through.objects.filter(post_id__in=ids[i : i + 5000]).values_list(
+            "post_id", "tag__name"
+        )
+        for pid, name in rows:
+            out.setdefault(pid, []).append(name)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def _aware(d: datetime) -> datetime:
+    return d if d.tzinfo else d.replace(tzinfo=UTC)
+
+
+POST_FIELDS = (
+    "pk",
+    "author_id",
+    "kind",
+    "title",
+    "body_html",
+    "created_at",
+    "score",
+    "space_id",
+    "question_id",
+    "question__title",
+    "question__accepted_answer_id",
+)
+
+
+def _post_evidence(row: tuple, tags: dict[int, tuple[str, ...]]) -> Evidence | None:
+    pk, author, kind, title, body, created, score, space, qid, qtitle, qaccepted = row
+    if kind == "answer":
+        if qid is None:
+            return None
+        ekind = "accepted_answer" if qaccepted == pk else "answer"
+        return Evidence(
+            id=f"p{pk}",
+            person=person_key(author),
+            kind=ekind,
+            created=_aware(created),
+            title=qtitle or "",
+            text=body,
+            tags=tags.get(qid, ()),
+            score=score,
+            question_id=str(qid),
+            visibility=space_key(space),
+        )
+    if kind == "question":
+        return Evidence(
+            id=f"p{pk}",
+            person=person_key(author),
+            kind="question",
+            created=_aware(created),
+            title=title,
+            text=body,
+            tags=tags.get(pk, ()),
+            score=score,
+            question_id=str(pk),
+            visibility=space_key(space),
+        )
+    return Evidence(
+        id=f"p{pk}",
+        person=person_key(author),
+        kind="article" if kind == "article" else "post",
+        created=_aware(created),
+        title=title or _first_line(body),
+        text=body,
+        tags=tags.get(pk, ()),
+        score=score,
+        visibility=space_key(space),
+    )
+
+
+COMMENT_FIELDS = (
+    "pk",
+    "author_id",
+    "body",
+    "created_at",
+    "post_id",
+    "post__kind",
+    "post__title",
+    "post__space_id",
+    "post__question_id",
+    "post__body",
+)
+
+
+def _comment_evidence(row: tuple, tags: dict[int, tuple[str, ...]]) -> Evidence:
+    pk, author, body, created, post_id, pkind, ptitle, space, pq, pbody = row
+    # a comment on a question reads like a short answer: attach it to the question (its text joins)
+    qid = post_id if pkind == "question" else (pq if pkind == "answer" else None)
+    return Evidence(
+        id=f"c{pk}",
+        person=person_key(author),
+        kind="comment",
+        created=_aware(created),
+        title=ptitle or _first_line(pbody or ""),
+        text=body,
+        tags=tags.get(qid or post_id, ()),
+        question_id=str(qid) if qid else None,
+        visibility=space_key(space),
+    )
+
+
+def _first_line(text: str) -> str:
+    from chrysalis.search.indexing import plain_text
+
+    return plain_text(text)[:90]
+
+
+def include_comments() -> bool:
+    return getattr(settings, "CHRYSALIS_EXPERTISE_COMMENTS", True)
+
+
+def comment_rows():
+    """Comments that count as evidence: on posts and articles, and on questions nobody answered (where
+    the comments are the replies). On answered Q&A threads comments are mostly clarifications and the
+    answers carry the expertise, so they are left out."""
+    from chrysalis.posts.models import Comment
+
+    return (
+        Comment.objects.filter(removed_at__isnull=True, post__removed_at__isnull=True, author__is_active=True)
+        .exclude(post__kind="answer")
+        .exclude(post__kind="question", post__answer_count__gt=0)
+    )
+
+
+def iter_evidence(progress: bool = False) -> Iterator[Evidence]:
+    """All live evidence in creation order (questions before their answers), read in chunks."""
+    from chrysalis.posts.models import Post
+
+    # deactivated people are never experts; their content would only skew the statistics
+    posts = Post.objects.filter(removed_at__isnull=True, author__is_active=True).exclude(
+        question__removed_at__isnull=False
+    )
+    comments = comment_rows()
+    total = posts.count() + (comments.count() if include_comments() else 0)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, desc="expertise evidence", unit="item", mininterval=1.0)
+
+    def post_chunks():
+        last = None
+        while True:
+            qs = posts.order_by("created_at", "pk")
+            if last is not None:
+                qs = qs.filter(created_at__gte=last[0]).exclude(created_at=last[0], pk__lte=last[1])
+            rows = list(qs.values_list(*POST_FIELDS)[:CHUNK])
+            if not rows:
+                return
+            last = (rows[-1][5], rows[-1][0])
+            tags = _tags_of({r[0] for r in rows} | {r[8] for r in rows if r[8]})
+            yield [e for e in (_post_evidence(r, tags) for r in rows) if e is not None]
+
+    def comment_chunks():
+        if not include_comments():
+            return
+        last = None
+        while True:
+            qs = comments.order_by("created_at", "pk")
+            if last is not None:
+                qs = qs.filter(created_at__gte=last[0]).exclude(created_at=last[0], pk__lte=last[1])
+            rows = list(qs.values_list(*COMMENT_FIELDS)[:CHUNK])
+            if not rows:
+                return
+            last = (rows[-1][3], rows[-1][0])
+            tags = _tags_of({r[8] if r[5] == "answer" and r[8] else r[4] for r in rows})
+            yield [_comment_evidence(r, tags) for r in rows]
+
+    # merge the two time-ordered streams (questions come before anything attached to them)
+    yield from _merge_sorted(post_chunks(), comment_chunks(), bar)
+    if bar is not None:
+        bar.close()
+
+
+def _merge_sorted(a: Iterator[list[Evidence]], b: Iterator[list[Evidence]], bar) -> Iterator[Evidence]:
+    import heapq
+
+    def flat(chunks, tag):
+        for chunk in chunks:
+            for e in chunk:
+                yield (e.created, tag, e)
+
+    for _, _, e in heapq.merge(flat(a, 0), flat(b, 1), key=lambda x: (x[0], x[1])):
+        if bar is not None:
+            bar.update(1)
+        yield e
+
+
+def post_evidence(post_id: int) -> Evidence | None:
+    from chrysalis.posts.models import Post
+
+    row = (
+        Post.objects.filter(pk=post_id, removed_at__isnull=True, author__is_active=True)
+        .exclude(question__removed_at__isnull=False)
+        .values_list(*POST_FIELDS)
+        .first()
+    )
+    if row is None:
+        return None
+    return _post_evidence(row, _tags_of([row[0], row[8]] if row[8] else [row[0]]))
+
+
+def comment_evidence(comment_id: int) -> Evidence | None:
+
+    row = comment_rows().filter(pk=comment_id).values_list(*COMMENT_FIELDS).first()
+    if row is None:
+        return None
+    qid = row[4] if row[5] == "question" else (row[8] if row[5] == "answer" else None)
+    return _comment_evidence(row, _tags_of([qid or row[4]]))
+
+
+# ------------------------------------------------------------------------------------------ the engine
+
+
+def latest_visible(index: ExpertiseIndex, visible) -> float | None:
+    """Creation time (epoch) of the newest live item under `visible` (None: nothing visible)."""
+    import numpy as np
+
+    key = ("latest-visible", index.version, frozenset(visible) if visible is not None else None)
+    if key in index._cache:
+        return index._cache[key]
+    best = None
+    for sl in index.slices(None, visible):
+        c = sl.select(sl.seg.created)
+        if len(c):
+            m = float(np.max(c))
+            best = m if best is None else max(best, m)
+    index._cache[key] = best
+    return best
+
+
+class CachingExtractor(FeatureExtractor):
+    """Two things on top of the engine's extractor for a viewer's visible set:
+    - "now" means just after the newest item the viewer may see, never the newest item overall, so
+      that time-relative features cannot depend on (newer) content the viewer cannot read;
+    - the per-person statistics are kept until the index changes (the engine caches only the
+      everyone-sees-everything case)."""
+
+    def stats_for(self, t, visible):
+        index = self.index
+        if visible is None or not isinstance(visible, set | frozenset):
+            return super().stats_for(t, visible)
+        latest = latest_visible(index, visible)
+        if latest is None:
+            return super().stats_for(t, visible)
+        if t is None or t > latest:
+            t = latest + 1e-3  # after everything visible; invisible newer items are cut off by the slice
+        else:
+            return super().stats_for(t, visible)
+        key = ("viewer-stats", index.version, len(index.people), frozenset(visible))
+        hit = index._cache.get(key)
+        if hit is not None:
+            return hit
+        out = super().stats_for(t, visible)
+        mine = [k for k in index._cache if isinstance(k, tuple) and k and k[0] == "viewer-stats"]
+        for k in mine[: max(0, len(mine) - KEEP_STATS + 1)]:
+            index._cache.pop(k, None)
+        index._cache[key] = out
+        return out
+
+
+@dataclass
+class Engine:
+    index: ExpertiseIndex
+    model: RankerModel
+    stamp: tuple  # (index mtime, model mtime) this engine was loaded from
+    journal_pos: int = 0
+
+    def __post_init__(self) -> None:
+        self.ranker = ExpertRanker(self.index, self.model)
+        self.ranker.extractor = CachingExtractor(self.index)
+
+    def normalise_visible(self, visible: set | None) -> set | None:
+        """None when the set covers every key in the index (equivalent, and cached by the engine)."""
+        if visible is None:
+            return None
+        return None if all(k in visible for k in self.index.vis_keys) else set(visible)
+
+    def apply(self, op: str, obj_id: int) -> None:
+        if op in ("post", "comment"):
+            ev = post_evidence(obj_id) if op == "post" else comment_evidence(obj_id)
+            if ev is None:
+                self.index.remove(f"{op[0]}{obj_id}")
+            else:
+                self.index.add(ev)
+        elif op in ("unpost", "uncomment"):
+            self.index.remove(f"{op[2]}{obj_id}")
+
+
+def _stamp(index_path: Path, model_path: Path) -> tuple:
+    def m(p: Path):
+        try:
+            st = p.stat()
+            return (st.st_mtime_ns, st.st_size)
+        except FileNotFoundError:
+            return None
+
+    return (m(index_path), m(model_path))
+
+
+def build_index(progress: bool = False) -> ExpertiseIndex:
+    """The index of every live item, built in time order with few large merges."""
+    index = ExpertiseIndex()
+    index.MERGE_MIN = 250_000  # merge rarely while bulk loading; compact at the end
+    index.MERGE_FRACTION = 0.6
+    for ev in iter_evidence(progress):
+        index.add(ev)
+    index.compact()
+    del index.MERGE_MIN, index.MERGE_FRACTION  # back to the class defaults for incremental use
+    return index
+
+
+def fit_model(index: ExpertiseIndex) -> RankerModel:
+    ranker = ExpertRanker(index)
+    return ranker.fit()
+
+
+def save(index: ExpertiseIndex, model: RankerModel) -> None:
+    index_path, model_path, journal = paths()
+    with _journal_lock(journal):
+        index.save(index_path)
+        tmp = model_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(model.to_dict()))
+        tmp.replace(model_path)
+        journal.write_text("")
+
+
+def rebuild(progress: bool = False) -> dict:
+    """Full rebuild from the database: index, learned model, empty journal. For recovery and after imports."""
+    import time
+
+    t0 = time.perf_counter()
+    index = build_index(progress)
+    t1 = time.perf_counter()
+    model = fit_model(index)
+    t2 = time.perf_counter()
+    save(index, model)
+    reset()
+    return {
+        "documents": index.n_docs,
+        "people": len(index.people),
+        "build_seconds": round(t1 - t0, 2),
+        "fit_seconds": round(t2 - t1, 2),
+        "trained_on": model.trained_on,
+    }
+
+
+class _journal_lock:
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self):
+        self.fh = open(str(self.path) + ".lock", "a")
+        fcntl.flock(self.fh, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.fh, fcntl.LOCK_UN)
+        self.fh.close()
+
+
+def append_journal(op: str, obj_id: int) -> None:
+    _, _, journal = paths()
+    with _journal_lock(journal), open(journal, "a") as f:
+        f.write(f"{op} {int(obj_id)}\n")
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _replay(engine: Engine, journal: Path) -> None:
+    try:
+        size = journal.stat().st_size
+    except FileNotFoundError:
+        return
+    if size < engine.journal_pos:  # emptied by a save: the index files changed too, reload handles it
+        engine.journal_pos = 0
+    if size == engine.journal_pos:
+        return
+    with open(journal) as f:
+        f.seek(engine.journal_pos)
+        data = f.read()
+    end = data.rfind("\n") + 1
+    for line in data[:end].splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].isdigit():
+            engine.apply(parts[0], int(parts[1]))
+    engine.journal_pos += len(data[:end].encode())
+
+
+def get_engine() -> Engine:
+    """The process's engine, reloaded when the files changed and caught up with the journal;
+    built from the database (and saved) the first time when there are no files."""
+    global _engine
+    index_path, model_path, journal = paths()
+    with _lock:
+        stamp = _stamp(index_path, model_path)
+        if _engine is None or _engine.stamp != stamp:
+            if stamp[0] is None:
+                rebuild()
+                stamp = _stamp(index_path, model_path)
+            index = ExpertiseIndex.load(index_path)
+            if stamp[1] is None:
+                model = fit_model(index)
+            else:
+                model = RankerModel.from_dict(json.loads(model_path.read_text()))
+            _engine = Engine(index, model, stamp)
+        _replay(_engine, journal)
+        return _engine
+
+
+def reset() -> None:
+    """Forget the in-process engine (the next use reloads from disk)."""
+    global _engine
+    with _lock:
+        _engine = None
+
+
+def record(op: str, obj_id: int) -> None:
+    """Journal an incremental change so that every process applies it on its next query."""
+    if op not in ("post", "comment", "unpost", "uncomment"):
+        raise ValueError(f"unknown expertise index operation {op!r}")
+    index_path, _, _ = paths()
+    if not index_path.exists():
+        get_engine()  # first use: a full build from the database already includes this change
+        return
+    append_journal(op, obj_id)
+
+
+# ------------------------------------------------------------------------------------------ freshness
+
+
+def ensure_fresh(engine_: Engine | None = None) -> Engine:
+    """Catch up with content written without going through the tasks (e.g. an import after the last
+    build): posts and comments missing from the index are journaled, or the index is rebuilt when
+    they are many. One query per table."""
+    from chrysalis.posts.models import Post
+
+    eng = engine_ or get_engine()
+    where = eng.index.where
+    live_posts = (
+        Post.objects.filter(removed_at__isnull=True, author__is_active=True)
+        .exclude(question__removed_at__isnull=False)
+        .exclude(kind="answer", question__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    missing_posts = [pk for pk in live_posts.iterator(chunk_size=50_000) if f"p{pk}" not in where]
+    missing_comments = []
+    if include_comments():
+        live = comment_rows()
+        missing_comments = [
+            pk
+            for pk in live.values_list("pk", flat=True).iterator(chunk_size=50_000)
+            if f"c{pk}" not in where
+        ]
+    missing = len(missing_posts) + len(missing_comments)
+    if not missing:
+        return eng
+    if missing > max(1000, eng.index.n_docs // 10):
+        rebuild()
+        return get_engine()
+    _, _, journal = paths()
+    with _journal_lock(journal), open(journal, "a") as f:
+        f.writelines(f"post {pk}\n" for pk in missing_posts)
+        f.writelines(f"comment {pk}\n" for pk in missing_comments)
+    return get_engine()

@@ -1,0 +1,485 @@
+"""Reads of the expertise app: expert search, "knows about" topics, the routing inbox.
+
+Privacy: for a viewer, the engine only ever sees evidence whose visibility key is in
+`visible_keys(viewer)` (the company feed, open spaces, the viewer's spaces: computed through the
+access door, spaces.queries.readable_spaces_q). Every evidence item shown is re-read through
+posts.queries.visible_posts / visible_comments, so nothing unreadable is ever linked or titled.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from chrysalis.core.pagination import Page, paginate
+from chrysalis.experts import engine
+from chrysalis.experts.models import ExpertSettings, RoutingRequest
+from chrysalis.posts.queries import visible_comments, visible_posts
+from chrysalis.spaces.models import Space, Visibility
+from chrysalis.spaces.queries import content_visible_q, readable_spaces_q
+from expertise import Query
+from expertise.index import from_epoch
+from expertise.profiles import build_profile
+from expertise.text import tokens
+
+MAX_QUERY_CHARS = 500
+DECLINE_PENALTY = 3.0  # score units (the model's standardised scale) at full similarity
+KIND_LABEL = {
+    "answer": "Answer",
+    "accepted_answer": "Accepted answer",
+    "article": "Article",
+    "post": "Post",
+    "comment": "Comment",
+    "question": "Question",
+}
+
+
+# ------------------------------------------------------------------------------------------ access
+
+
+def visible_keys(viewer) -> set[str | None]:
+    """Visibility keys of the content the viewer may read (empty for nobody)."""
+    if viewer is None or not getattr(viewer, "is_authenticated", False) or not viewer.is_active:
+        return set()
+    ids = Space.objects.filter(readable_spaces_q(viewer)).values_list("pk", flat=True)
+    return {None} | {engine.space_key(i) for i in ids}
+
+
+def public_keys() -> set[str | None]:
+    """Keys every signed-in person may read: the company feed and open spaces."""
+    ids = Space.objects.filter(visibility=Visibility.OPEN).values_list("pk", flat=True)
+    return {None} | {engine.space_key(i) for i in ids}
+
+
+def question_keys(question) -> set[str | None]:
+    """Keys every possible reader of `question` may read: public content plus the question's own
+    space (its readers are its members). Routing ranks with these, so being asked never depends on
+    content that the asker or a recipient could not read."""
+    keys = public_keys()
+    if question.space_id is not None:
+        keys.add(engine.space_key(question.space_id))
+    return keys
+
+
+def hidden_people() -> set[str]:
+    """Person keys never suggested: deactivated people and those who opted out."""
+    User = get_user_model()
+    ids = set(User.objects.filter(is_active=False).values_list("pk", flat=True))
+    ids |= set(ExpertSettings.objects.filter(opt_out_of_expertise=True).values_list("user_id", flat=True))
+    return {engine.person_key(i) for i in ids}
+
+
+def settings_for(user) -> ExpertSettings:
+    found = ExpertSettings.objects.filter(user_id=user.pk).first()
+    return found or ExpertSettings(user=user)
+
+
+# ------------------------------------------------------------------------------------------ decline feedback
+
+
+def _similarity(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def question_terms(title: str, body: str = "", tags=()) -> set[str]:
+    return set(tokens(title)) | {"tag:" + t.lower() for t in tags} | set(tokens(body)[:50])
+
+
+def decline_penalties(person_ids, terms: set[str], visible: set | None) -> dict[int, float]:
+    """A "not my area" decline lowers that person's score for similar questions: penalty =
+    DECLINE_PENALTY x the highest Jaccard similarity between this question's terms and a declined
+    question's (title + tags). Only declines of questions readable under `visible` count."""
+    rows = list(
+        RoutingRequest.objects.filter(
+            expert_id__in=list(person_ids),
+            status=RoutingRequest.Status.DECLINED,
+            declined_reason=RoutingRequest.Reason.NOT_MY_AREA,
+        ).values_list("expert_id", "question_id", "question__title", "question__space_id")
+    )
+    if not rows:
+        return {}
+    from chrysalis.posts.models import Post
+
+    tags: dict[int, list[str]] = {}
+    for pid, name in Post.tags.through.objects.filter(post_id__in={r[1] for r in rows}).values_list(
+        "post_id", "tag__name"
+    ):
+        tags.setdefault(pid, []).append(name)
+    out: dict[int, float] = {}
+    for expert, qid, title, space in rows:
+        if visible is not None and engine.space_key(space) not in visible:
+            continue
+        sim = _similarity(terms, question_terms(title, "", tags.get(qid, ())))
+        out[expert] = max(out.get(expert, 0.0), DECLINE_PENALTY * sim)
+    return out
+
+
+def rank_people(
+    title: str,
+    body: str = "",
+    tags=(),
+    *,
+    visible: set | None,
+    asker=None,
+    created=None,
+    limit: int = 10,
+    exclude: set[str] | None = None,
+    explain: bool = True,
+):
+    """Engine hits (best first) with the decline feedback applied, without deactivated or opted-out
+    people (checked for the hits only: two small queries)."""
+    eng = engine.get_engine()
+    norm = eng.normalise_visible(visible)
+    hits = eng.ranker.rank(
+        Query(title, body, tuple(tags), engine.person_key(asker.pk) if asker else None, created),
+        limit=2 * limit + 10,
+        visible=norm,
+        explain=explain,
+        exclude=exclude or None,
+    )
+    ids = [int(h.person) for h in hits]
+    ok = set(get_user_model().objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
+    ok -= set(
+        ExpertSettings.objects.filter(user_id__in=ids, opt_out_of_expertise=True).values_list("user_id", flat=True)
+    )
+    hits = [h for h in hits if int(h.person) in ok]
+    pen = decline_penalties([int(h.person) for h in hits], question_terms(title, body, tags), visible)
+    if pen:
+        hits = sorted(hits, key=lambda h: -(h.score - pen.get(int(h.person), 0.0)))
+    return hits[:limit]
+
+
+# ------------------------------------------------------------------------------------------ expert search
+
+
+@dataclass
+class EvidenceItem:
+    title: str
+    url: str
+    kind: str
+    kind_label: str
+    created: datetime
+
+
+@dataclass
+class ExpertResult:
+    person: object
+    score: float
+    topics: list[str]
+    evidence: list[EvidenceItem]
+    answers: int
+    accepted: int
+    articles: int
+    last_active: datetime | None
+    why: str = ""
+    features: dict = field(default_factory=dict)
+
+
+def _post_url(pk: int, kind: str, question_id: int | None) -> str:
+    if kind == "question":
+        return reverse("qa:question", args=[pk])
+    if kind == "answer" and question_id:
+        return reverse("qa:question", args=[question_id]) + f"#answer-{pk}"
+    if kind == "article":
+        return reverse("qa:article", args=[pk])
+    return reverse("posts:detail", args=[pk])
+
+
+def evidence_items(viewer, refs) -> dict[str, EvidenceItem]:
+    """The evidence refs ("p<pk>", "c<pk>") the viewer may read, as linkable items (two queries)."""
+    post_ids = [int(r.id[1:]) for r in refs if r.id.startswith("p")]
+    comment_ids = [int(r.id[1:]) for r in refs if r.id.startswith("c")]
+    out: dict[str, EvidenceItem] = {}
+    kinds = {r.id: r.kind for r in refs}
+    if post_ids:
+        for pk, kind, title, qid, qtitle, created in (
+            visible_posts(viewer)
+            .filter(pk__in=post_ids)
+            .values_list("pk", "kind", "title", "question_id", "question__title", "created_at")
+        ):
+            label = title or qtitle or "Post"
+            out[f"p{pk}"] = EvidenceItem(
+                label,
+                _post_url(pk, kind, qid),
+                kinds[f"p{pk}"],
+                KIND_LABEL.get(kinds[f"p{pk}"], "Post"),
+                created,
+            )
+    if comment_ids:
+        rows = (
+            visible_comments(viewer)
+            .filter(pk__in=comment_ids)
+            .values_list("pk", "post_id", "post__kind", "post__title", "post__question_id", "created_at")
+        )
+        for pk, post_id, pkind, ptitle, pq, created in rows:
+            out[f"c{pk}"] = EvidenceItem(
+                ptitle or "A conversation", _post_url(post_id, pkind, pq), "comment", "Comment", created
+            )
+    return out
+
+
+CONTENT_FEATURES = ("doc_sum", "doc_max", "profile", "tag_count")
+
+
+def expert_search_order(hits: list) -> list:
+    """Order for "who knows about X": the learned score predicts who will answer next, which leans on
+    recent activity; a person searching for expertise wants people whose work matches the topic. So
+    people with matching evidence come first, ordered by reciprocal-rank fusion of the learned rank
+    and the content-match rank; people with no matching evidence follow in learned order."""
+    def content(h) -> float:
+        return sum(max(float(h.features.get(f, 0.0)), 0.0) for f in CONTENT_FEATURES)
+
+    matched = [h for h in hits if content(h) > 0]
+    rest = [h for h in hits if content(h) <= 0]
+    learned_rank = {id(h): i for i, h in enumerate(matched)}
+    by_content = sorted(matched, key=lambda h: -content(h))
+    content_rank = {id(h): i for i, h in enumerate(by_content)}
+    fused = sorted(
+        matched,
+        key=lambda h: (-(1 / (20 + learned_rank[id(h)]) + 1 / (20 + content_rank[id(h)])), content_rank[id(h)]),
+    )  # ties go to the stronger topic match
+    return fused + rest
+
+
+def find_experts(
+    viewer,
+    text: str,
+    tags=(),
+    department=None,
+    location: str = "",
+    outside_my_department: bool = False,
+    limit: int = 10,
+) -> list[ExpertResult]:
+    """People who know about `text` (and `tags`), best first, with the evidence the viewer may see.
+    Filters: department (a Department or its id), location (case-insensitive, exact), outside the
+    viewer's own department. Opted-out and deactivated people never appear; nor does the viewer."""
+    text = " ".join((text or "").split())[:MAX_QUERY_CHARS]
+    tags = tuple(t.strip().lower() for t in tags if t and t.strip())
+    visible = visible_keys(viewer)
+    if not visible or not (text or tags):
+        return []
+    dept_id = getattr(department, "pk", department)
+    location = (location or "").strip()
+    own_dept = getattr(viewer, "department_id", None) if outside_my_department else None
+    filtered = bool(dept_id or location or own_dept)
+    hits = rank_people(
+        text, "", tags, visible=visible, asker=viewer, limit=limit * 20 + 50 if filtered else max(limit * 5, 50)
+    )
+    hits = expert_search_order(hits)
+    people = get_user_model().objects.filter(pk__in=[int(h.person) for h in hits], is_active=True)
+    if dept_id:
+        people = people.filter(department_id=dept_id)
+    if location:
+        people = people.filter(location__iexact=location)
+    if own_dept:
+        people = people.exclude(department_id=own_dept)
+    by_pk = {p.pk: p for p in people.select_related("department")}
+    hits = [h for h in hits if int(h.person) in by_pk][:limit]
+    items = evidence_items(viewer, [r for h in hits for r in h.evidence])
+    results = []
+    for h in hits:
+        ev = [items[r.id] for r in h.evidence if r.id in items][:3]
+        results.append(
+            ExpertResult(
+                by_pk[int(h.person)],
+                h.score,
+                list(h.matched_topics),
+                ev,
+                h.answers,
+                h.accepted,
+                h.articles,
+                h.last_active,
+                h.why,
+                h.features,
+            )
+        )
+    return results
+
+
+# ------------------------------------------------------------------------------------------ profiles
+
+
+@dataclass
+class Topic:
+    name: str
+    strength: float
+    evidence_count: int
+    declared: bool
+    confirmed: bool
+    level: int  # 1..5, for display
+
+
+@dataclass
+class KnowsAbout:
+    topics: list[Topic]
+    declared: list[Topic]  # declared skills without evidence yet
+    answers: int
+    accepted: int
+    articles: int
+    last_active: datetime | None
+    hidden: bool = False  # opted out (shown to the person themself only)
+
+
+def knows_about(viewer, person, top: int = 8) -> KnowsAbout | None:
+    """The topics `person` knows about, from evidence the viewer may read only, with their declared
+    skills (confirmed when that evidence supports them). None when nobody may see it: the viewer
+    cannot read anything, or the person opted out and is not the viewer."""
+    visible = visible_keys(viewer)
+    if not visible:
+        return None
+    opted_out = settings_for(person).opt_out_of_expertise
+    if opted_out and viewer.pk != person.pk:
+        return None
+    skills = list(person.skills.values_list("name", "slug"))
+    eng = engine.get_engine()
+    # "now" = just after the newest item the viewer may see, so decayed strengths (and "confirmed")
+    # cannot depend on newer content they cannot read
+    latest = engine.latest_visible(eng.index, visible)
+    now = from_epoch(latest + 1e-3) if latest is not None else None
+    prof = build_profile(
+        eng.index,
+        engine.person_key(person.pk),
+        declared=[s for _, s in skills],
+        visible=visible,
+        top=top,
+        now=now,
+    )
+    names = {slug: name for name, slug in skills}
+    top_strength = max((t.strength for t in prof.topics), default=0.0) or 1.0
+    topics, declared = [], []
+    for t in prof.topics:
+        item = Topic(
+            names.get(t.topic, t.topic),
+            t.strength,
+            t.evidence_count,
+            t.declared,
+            t.confirmed,
+            max(1, min(5, math.ceil(5 * t.strength / top_strength))) if t.strength else 0,
+        )
+        (topics if t.evidence_count else declared).append(item)
+    return KnowsAbout(
+        topics, declared, prof.answers, prof.accepted, prof.articles, prof.last_active, opted_out
+    )
+
+
+# ------------------------------------------------------------------------------------------ routing inbox
+
+
+def inbox(viewer, status: str = "pending", cursor: str | None = None, limit: int | None = None) -> Page:
+    """The viewer's routing requests (newest first) whose question they may still read."""
+    qs = (
+        RoutingRequest.objects.filter(expert_id=viewer.pk, question__removed_at__isnull=True)
+        .filter(content_visible_q(viewer, space_field="question__space"))
+        .select_related("question", "question__author", "question__space")
+    )
+    if status != "all":
+        qs = qs.filter(status=status)
+    return paginate(qs, cursor, limit, field="asked_at")
+
+
+def get_request(viewer, request_id: int) -> RoutingRequest:
+    from chrysalis.core.errors import NotFound
+
+    found = (
+        RoutingRequest.objects.filter(pk=request_id, expert_id=viewer.pk, question__removed_at__isnull=True)
+        .filter(content_visible_q(viewer, space_field="question__space"))
+        .select_related("question", "question__space")
+        .first()
+    )
+    if found is None:
+        raise NotFound("No such request.")
+    return found
+
+
+def pending_count(viewer) -> int:
+    return (
+        RoutingRequest.objects.filter(
+            expert_id=viewer.pk, status=RoutingRequest.Status.PENDING, question__removed_at__isnull=True
+        )
+        .filter(content_visible_q(viewer, space_field="question__space"))
+        .count()
+    )
+
+
+def weekly_load(user_ids) -> dict[int, int]:
+    from django.db.models import Count
+
+    since = timezone.now() - timezone.timedelta(days=7)
+    rows = (
+        RoutingRequest.objects.filter(expert_id__in=list(user_ids), asked_at__gte=since)
+        .values("expert_id")
+        .annotate(n=Count("pk"))
+        .values_list("expert_id", "n")
+    )
+    return dict(rows)
+
+
+# ------------------------------------------------------------------------------------------ CLI
+
+
+class CliContext:
+    """Ranking state for the command line: built once, then one `rank` per question."""
+
+    def __init__(self, viewer=None):
+        eng = engine.ensure_fresh()
+        User = get_user_model()
+        self.viewer = viewer
+        self.visible = visible_keys(viewer) if viewer is not None else public_keys()
+        self.exclude = hidden_people()
+        self.people = {
+            pk: (ext, username, name or username)
+            for pk, ext, username, name in User.objects.values_list(
+                "pk", "external_id", "username", "display_name"
+            )
+        }
+        self.by_ext = {ext: pk for pk, (ext, _, _) in self.people.items() if ext}
+        self.by_username = {u: pk for pk, (_, u, _) in self.people.items()}
+        self.eng = eng
+        self.norm = eng.normalise_visible(self.visible)
+
+    def rank(self, title, body, tags, asker, created, limit) -> list[dict]:
+        asker_pk = self.by_ext.get(asker) or self.by_username.get(asker) if asker else None
+        if self.viewer is not None and asker_pk is None:
+            asker_pk = self.viewer.pk
+        hits = self.eng.ranker.rank(
+            Query(title, body, tuple(tags), engine.person_key(asker_pk) if asker_pk else None, created),
+            limit=limit,
+            visible=self.norm,
+            explain=True,
+            exclude=self.exclude,
+        )
+        out = []
+        for h in hits:
+            ext, username, name = self.people.get(int(h.person), (None, h.person, h.person))
+            out.append(
+                {
+                    "external_id": ext,
+                    "username": username,
+                    "name": name,
+                    "score": round(h.score, 4),
+                    "why": h.why,
+                }
+            )
+        return out
+
+
+def cli_context(username: str | None = None) -> CliContext:
+    from chrysalis.experts.cli import BadInput
+
+    viewer = None
+    if username:
+        viewer = get_user_model().objects.filter(username=username, is_active=True).first()
+        if viewer is None:
+            raise BadInput(f"no active person with username {username!r}")
+    return CliContext(viewer)
+
+
+__all__ = ["find_experts", "knows_about", "inbox", "visible_keys", "Q"]

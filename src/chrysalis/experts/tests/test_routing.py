@@ -1,0 +1,153 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from chrysalis.core.errors import Conflict, Invalid, NotFound
+from chrysalis.experts import actions, engine, queries
+from chrysalis.experts.models import RoutingRequest, SpaceRoutingSettings
+from chrysalis.experts.tests.conftest import answer, ask
+from chrysalis.notifications.models import Notification
+from chrysalis.testsupport.factories import make_space
+
+
+def asked(question):
+    return sorted(RoutingRequest.objects.filter(question=question).values_list("expert__username", flat=True))
+
+
+def new_question(p, title="Kubernetes liveness probe fails", tags=("kubernetes",), space=None, who="asker"):
+    q = ask(p[who], title, list(tags), space=space)
+    engine.record("post", q.pk)
+    return q
+
+
+@pytest.mark.django_db
+def test_routes_to_top_experts_never_the_asker_and_notifies(kube, settings):
+    q = new_question(kube, who="alice")
+    made = actions.route_question(q)
+    assert len(made) == 2 and asked(q) == ["bob", "carol"]  # the only other people with expertise
+    assert Notification.objects.filter(verb="routed", post=q).count() == 0  # written on commit
+
+
+@pytest.mark.django_db
+def test_notification_on_commit(kube, django_capture_on_commit_callbacks):
+    q = new_question(kube)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = actions.route_question(q)
+    assert asked(q)[0:1] and "alice" in asked(q)
+    assert set(
+        Notification.objects.filter(verb="routed", post=q).values_list("recipient__username", flat=True)
+    ) == {r.expert.username for r in made}
+
+
+@pytest.mark.django_db
+def test_opted_out_and_away_people_are_skipped(kube):
+    actions.update_settings(kube["alice"], opt_out_of_expertise=True)
+    actions.update_settings(kube["carol"], away_until=timezone.now() + timedelta(days=3))
+    q = new_question(kube)
+    actions.route_question(q)
+    assert "alice" not in asked(q) and "carol" not in asked(q)
+    assert asked(q)
+
+
+@pytest.mark.django_db
+def test_weekly_cap(kube, settings):
+    settings.CHRYSALIS_ROUTING_WEEKLY_CAP = 2
+    for i in range(3):
+        q = new_question(kube, title=f"Kubernetes question number {i}")
+        actions.route_question(q)
+    load = queries.weekly_load([kube["alice"].pk])
+    assert load[kube["alice"].pk] == 2
+    assert "alice" not in asked(q)
+
+
+@pytest.mark.django_db
+def test_space_setting_k_and_only_readers(kube):
+    p = kube
+    board = make_space(p["dan"], name="Ops", visibility="private", members=[p["bob"], p["asker"]])
+    SpaceRoutingSettings.objects.create(space=board, experts_per_question=5)
+    q = new_question(p, space=board)
+    actions.route_question(q)
+    assert asked(q) == ["bob"]  # alice and carol know more but cannot read the question
+
+
+@pytest.mark.django_db
+def test_escalation_after_the_configured_time(kube, settings):
+    old = ask(kube["bob"], "Kubernetes helm charts", ["kubernetes"])
+    answer(kube["dan"], old, "Kubernetes helm values.")
+    answer(kube["erin"], old, "Kubernetes helm hooks.")
+    engine.rebuild()
+    q = new_question(kube)
+    first = {r.expert_id for r in actions.route_question(q)}
+    assert actions.escalate_unanswered() == 0  # too early
+    later = timezone.now() + settings.CHRYSALIS_ROUTING_ESCALATE_AFTER + timedelta(minutes=1)
+    made = actions.escalate_unanswered(now=later)
+    assert made >= 1
+    second = RoutingRequest.objects.filter(question=q, round=2)
+    assert second.exists() and not ({r.expert_id for r in second} & first)
+    assert set(RoutingRequest.objects.filter(question=q, round=1).values_list("status", flat=True)) == {
+        "expired"
+    }
+
+
+@pytest.mark.django_db
+def test_answered_question_is_not_escalated_and_answer_is_recorded(kube, settings):
+    q = new_question(kube)
+    made = actions.route_question(q)
+    expert = made[0].expert
+    a = answer(expert, q, "Here is how.")
+    req = actions.on_answer(a)
+    assert req.status == "answered" and req.response_seconds is not None
+    later = timezone.now() + settings.CHRYSALIS_ROUTING_ESCALATE_AFTER + timedelta(minutes=1)
+    assert actions.escalate_unanswered(now=later) == 0
+
+
+@pytest.mark.django_db
+def test_decline_not_my_area_feeds_back(kube):
+    q = new_question(kube, title="Kubernetes ingress certificate renewal")
+    actions.route_question(q)
+    req = RoutingRequest.objects.get(question=q, expert=kube["alice"])
+    with pytest.raises(Invalid):
+        actions.decline_request(kube["alice"], req.pk, "meh")
+    with pytest.raises(NotFound):
+        actions.decline_request(kube["bob"], req.pk, "busy")
+    assert RoutingRequest.objects.get(pk=req.pk).status == "pending"
+    before = queries.rank_people("Kubernetes ingress certificate", "", ["kubernetes"], visible={None})
+    actions.decline_request(kube["alice"], req.pk, "not my area")
+    with pytest.raises(Conflict):
+        actions.decline_request(kube["alice"], req.pk, "busy")
+    after = queries.rank_people("Kubernetes ingress certificate", "", ["kubernetes"], visible={None})
+    score = {h.person: h.score for h in before}
+    pen = queries.decline_penalties(
+        [kube["alice"].pk],
+        queries.question_terms("Kubernetes ingress certificate", "", ["kubernetes"]),
+        {None},
+    )
+    assert pen[kube["alice"].pk] > 0
+    assert [h.person for h in after].index(str(kube["alice"].pk)) >= [h.person for h in before].index(
+        str(kube["alice"].pk)
+    )
+    assert score  # alice is still findable, just lower for similar questions
+    # unrelated questions are not penalised
+    assert queries.decline_penalties([kube["alice"].pk], {"postgres", "tag:postgres"}, {None}) == {
+        kube["alice"].pk: 0.0
+    }
+
+
+@pytest.mark.django_db
+def test_inbox_page_api_and_htmx_decline(client, kube):
+    q = new_question(kube)
+    actions.route_question(q)
+    req = RoutingRequest.objects.get(question=q, expert=kube["alice"])
+    client.force_login(kube["alice"])
+    r = client.get("/experts/inbox/")
+    assert r.status_code == 200 and q.title in r.content.decode()
+    r = client.get("/api/v1/me/routing")
+    assert [i["id"] for i in r.json()["items"]] == [req.pk]
+    r = client.post(f"/experts/inbox/{req.pk}/decline/", {"reason": "busy"}, headers={"HX-Request": "true"})
+    assert r.status_code == 200 and "Declined" in r.content.decode() and "<html" not in r.content.decode()
+    r = client.post(f"/api/v1/routing/{req.pk}/decline", {"reason": "busy"}, content_type="application/json")
+    assert r.status_code == 409
+    client.force_login(kube["bob"])
+    r = client.post(f"/api/v1/routing/{req.pk}/decline", {"reason": "busy"}, content_type="application/json")
+    assert r.status_code == 404

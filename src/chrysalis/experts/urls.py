@@ -1,0 +1,12 @@
+from django.urls import path
+
+from chrysalis.experts import views
+
+app_name = "experts"
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/decline/", views.decline, name="decline"),
+    path("settings/", views.settings_page, name="settings"),
+    path("knows/<str:username>/", views.knows_about, name="knows_about"),
+]

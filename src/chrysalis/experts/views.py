@@ -1,0 +1,116 @@
+"""Pages: expert search ("Who knows about …"), the "Questions for you" inbox, availability settings."""
+
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from chrysalis.core.errors import ActionError
+from chrysalis.experts import actions, queries
+from chrysalis.people.models import Department
+
+
+def search(request):
+    q = request.GET.get("q", "").strip()
+    tags = [t for t in request.GET.get("tags", "").replace(",", " ").split() if t]
+    dept = request.GET.get("department", "")
+    location = request.GET.get("location", "").strip()
+    outside = request.GET.get("outside") == "1"
+    department = int(dept) if dept.isdigit() else None
+    results = (
+        queries.find_experts(
+            request.user,
+            q,
+            tags=tags,
+            department=department,
+            location=location,
+            outside_my_department=outside,
+            limit=20,
+        )
+        if (q or tags)
+        else None
+    )
+    ctx = {
+        "nav": "experts",
+        "q": q,
+        "tags": " ".join(tags),
+        "department": department,
+        "location": location,
+        "outside": outside,
+        "results": results,
+        "departments": Department.objects.order_by("name"),
+    }
+    if request.htmx:
+        return render(request, "experts/search.html#results", ctx)
+    return render(request, "experts/search.html", ctx)
+
+
+def inbox(request):
+    page = queries.inbox(request.user, cursor=request.GET.get("cursor"))
+    return render(request, "experts/inbox.html", {"nav": "experts", "page": page})
+
+
+@require_POST
+def decline(request, pk: int):
+    try:
+        req = actions.decline_request(request.user, pk, request.POST.get("reason", ""))
+    except ActionError as exc:
+        if request.htmx:
+            return render(
+                request,
+                "experts/_request.html",
+                {"req": queries.get_request(request.user, pk), "error": exc.message},
+                status=exc.status,
+            )
+        messages.error(request, exc.message)
+        return redirect("experts:inbox")
+    if request.htmx:
+        return render(request, "experts/_request.html", {"req": req})
+    messages.success(request, "Thanks, we will ask someone else.")
+    return redirect("experts:inbox")
+
+
+@require_http_methods(["GET", "POST"])
+def settings_page(request):
+    prefs = queries.settings_for(request.user)
+    error = None
+    if request.method == "POST":
+        opt_out = request.POST.get("opt_out") == "1"
+        raw = request.POST.get("away_until", "").strip()
+        try:
+            away = None
+            if raw:
+                try:
+                    day = datetime.strptime(raw, "%Y-%m-%d").date()
+                except ValueError:
+                    from chrysalis.core.errors import Invalid
+
+                    raise Invalid("“Away until” must be a date (YYYY-MM-DD).", field="away_until") from None
+                away = timezone.make_aware(datetime.combine(day, time.min))
+            prefs = actions.update_settings(request.user, opt_out_of_expertise=opt_out, away_until=away)
+            messages.success(request, "Your expertise settings are saved.")
+            return redirect("experts:settings")
+        except ActionError as exc:
+            error = exc.message
+    return render(
+        request,
+        "experts/settings.html",
+        {"nav": "experts", "prefs": prefs, "error": error},
+        status=422 if error else 200,
+    )
+
+
+def knows_about(request, username):
+    """The "Knows about" card of a profile (loaded by htmx), from evidence the viewer may read."""
+    from django.http import Http404
+
+    from chrysalis.core.errors import NotFound
+    from chrysalis.people.queries import person_by_username
+
+    try:
+        person = person_by_username(username)
+    except NotFound:
+        raise Http404("No such person.") from None
+    return render(request, "experts/_knows_about.html", {"knows": queries.knows_about(request.user, person)})
