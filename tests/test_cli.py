@@ -49,3 +49,32 @@ def test_help_lists_every_command(tmp_path):
     result = run(tmp_path, "--help")
     for name in ("serve", "worker", "migrate", "demo", "token", "createadmin", "manage"):
         assert name in result.stdout
+
+
+def test_worker_runs_the_routing_escalation_on_a_schedule(tmp_path):
+    """A real worker process: its scheduler enqueues the escalation task and the worker runs it."""
+    import sqlite3
+    import time
+
+    assert run(tmp_path, "migrate").returncode == 0
+    env = {**os.environ, "CHRYSALIS_DATA_DIR": str(tmp_path)}
+    for key in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "CHRYSALIS_TASKS"):
+        env.pop(key, None)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "chrysalis", "worker", "--escalate-every", "0.5", "--interval", "0.2"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        done = []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not done:
+            time.sleep(0.5)
+            with sqlite3.connect(tmp_path / "chrysalis.sqlite3") as db:
+                done = db.execute(
+                    "SELECT status FROM django_tasks_database_dbtaskresult "
+                    "WHERE task_path LIKE '%escalate_unanswered_task' AND status = 'SUCCESSFUL'"
+                ).fetchall()
+        assert done, "the worker did not run the scheduled escalation within 30 s"
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)

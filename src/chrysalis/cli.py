@@ -105,10 +105,35 @@ def cmd_manage(args) -> int:
     return 0
 
 
+def _schedule_escalations(every: float) -> None:
+    """Enqueue the routing escalation task every `every` seconds (a daemon thread of the worker):
+    questions still unanswered after CHRYSALIS_ROUTING_ESCALATE_AFTER go to the next experts."""
+    import threading
+
+    from django.db import close_old_connections
+
+    def loop():
+        from chrysalis.experts.tasks import escalate_unanswered_task
+
+        while True:
+            try:
+                escalate_unanswered_task.enqueue()
+            except Exception as exc:  # a locked or unreachable database: try again next time
+                print(f"warning: could not schedule routing escalation: {exc}", file=sys.stderr)
+            finally:
+                close_old_connections()
+            stop.wait(every)
+
+    stop = threading.Event()
+    threading.Thread(target=loop, name="escalation-scheduler", daemon=True).start()
+
+
 def cmd_worker(args) -> int:
     _setup()
     from django.core.management import call_command
 
+    if args.escalate_every > 0:
+        _schedule_escalations(args.escalate_every)
     call_command("db_worker", queue_name="*", interval=args.interval, verbosity=1)
     return 0
 
@@ -192,6 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("worker", help="run the task worker")
     p.add_argument("--interval", type=float, default=0.5, help="seconds between polls when idle")
+    p.add_argument("--escalate-every", type=float, default=300.0,
+                   help="seconds between routing escalation runs (0: never)")
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("migrate", help="create or migrate the database")
