@@ -6,13 +6,12 @@ import sys
 
 import pytest
 
-pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="CLI tests use the SQLite data folder")
 
 
 def run(data_dir, *args, stdin=None, env=None):
     full_env = {**os.environ, "CHRYSALIS_DATA_DIR": str(data_dir), **(env or {})}
-    full_env.pop("DATABASE_URL", None)
-    full_env.pop("DJANGO_SETTINGS_MODULE", None)
+    for key in ("CHRYSALIS_TASKS", "CHRYSALIS_TESTING", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"):
+        full_env.pop(key, None)  # the command runs as in production, on its own SQLite data folder
     return subprocess.run(
         [sys.executable, "-m", "chrysalis", *args], capture_output=True, text=True, env=full_env,
         input=stdin, timeout=120,

@@ -14,7 +14,7 @@ from datetime import datetime
 
 import numpy as np
 
-from expertise.index import ACC, ANS, ART, DAY, EXPW, POST, Q, ExpertiseIndex, from_epoch, to_epoch
+from expertise.index import ACC, ANS, ART, DAY, EXPW, POST, ExpertiseIndex, Q, from_epoch, to_epoch
 from expertise.text import tag_token, tokens
 from expertise.types import KINDS, Profile, TopicStrength
 

@@ -36,7 +36,7 @@ from datetime import datetime
 import numpy as np
 from scipy.optimize import minimize
 
-from expertise.index import ACC, ANS, ART, DAY, EXPW, POST, Q, ExpertiseIndex, from_epoch, to_epoch
+from expertise.index import ACC, ANS, ART, DAY, EXPW, POST, ExpertiseIndex, Q, from_epoch, to_epoch
 from expertise.text import document_terms
 from expertise.types import EvidenceRef, ExpertHit, Query
 

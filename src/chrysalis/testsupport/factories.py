@@ -28,3 +28,11 @@ def make_space(owner: User, name: str = "Space", visibility: str = "open", membe
     for m in members:
         _add_member(space, m)
     return space
+
+
+def api_headers(user) -> dict:
+    """Authorization headers with a new personal access token of `user`."""
+    from chrysalis.people.actions import create_api_token
+
+    _token, secret = create_api_token(user, name="tests")
+    return {"Authorization": f"Bearer {secret}"}

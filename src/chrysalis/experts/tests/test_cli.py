@@ -29,7 +29,8 @@ def test_malformed_line_names_the_line(tmp_path):
 
 def _env(tmp_path):
     env = dict(os.environ, CHRYSALIS_DATA_DIR=str(tmp_path / "data"))
-    env.pop("CHRYSALIS_TASKS", None)
+    for key in ("CHRYSALIS_TASKS", "CHRYSALIS_TESTING", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"):
+        env.pop(key, None)  # the command runs as in production, on its own SQLite data folder
     return env
 
 

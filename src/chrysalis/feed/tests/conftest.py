@@ -19,21 +19,8 @@ def post(author, body, *, space=None, at: int | None = None, **kw) -> Post:
     return p
 
 
-def api_headers(user) -> dict:
-    from chrysalis.people.actions import create_api_token
-
-    _token, secret = create_api_token(user, name="tests")
-    return {"Authorization": f"Bearer {secret}"}
-
-
 def ids(page) -> list[int]:
     return [p.pk for p in page.items]
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Test people get a cheap password hash (the default one is slow on purpose)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from django.urls import reverse
 from chrysalis.people.actions import follow_person
 from chrysalis.posts.actions import add_comment, react
 from chrysalis.spaces.actions import _add_member
-from chrysalis.testsupport.factories import make_department, make_person, make_space
+from chrysalis.testsupport.factories import api_headers, make_department, make_person, make_space
 
-from .conftest import api_headers, post
+from .conftest import post
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}

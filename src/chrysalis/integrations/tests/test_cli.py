@@ -9,7 +9,8 @@ from chrysalis.integrations.tests.dumps import REPO, small_dump
 
 def chrysalis(data_dir, *args):
     env = dict(os.environ, CHRYSALIS_DATA_DIR=str(data_dir), PYTHONPATH=str(REPO / "src"))
-    env.pop("CHRYSALIS_TASKS", None)
+    for key in ("CHRYSALIS_TASKS", "CHRYSALIS_TESTING", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"):
+        env.pop(key, None)  # the command runs as in production, on its own SQLite data folder
     return subprocess.run(
         [sys.executable, "-m", "chrysalis", *args],
         env=env,

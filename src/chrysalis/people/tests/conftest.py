@@ -8,8 +8,6 @@ from chrysalis.testsupport.factories import make_person
 def _media_and_hashing(settings, tmp_path):
     """Uploaded files go to a per-test folder."""
     settings.MEDIA_ROOT = tmp_path / "uploads"
-    # Fast password hashing: tests create many people (real hashing costs ~0.3 s per person).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -5,8 +5,9 @@ import pytest
 from chrysalis.notifications.models import Notification
 from chrysalis.posts import actions
 from chrysalis.posts.models import Attachment, Comment, Post, Reaction
+from chrysalis.testsupport.factories import api_headers
 
-from .conftest import Upload, api_headers, png_bytes
+from .conftest import Upload, png_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@ import json
 
 from chrysalis.posts.models import Post, Vote
 from chrysalis.qa import actions
-from chrysalis.qa.tests.conftest import api_headers, snapshot
-from chrysalis.testsupport.factories import make_person
+from chrysalis.qa.tests.conftest import snapshot
+from chrysalis.testsupport.factories import api_headers, make_person
 
 
 def call(client, method, url, headers, data=None):

@@ -3,22 +3,10 @@ import pytest
 from chrysalis.testsupport.factories import make_person, make_space
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def indexed(django_capture_on_commit_callbacks):
     """`with indexed(): ...` runs the on-commit side effects (search indexing) of the actions inside."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def api_headers(user) -> dict:
-    from chrysalis.people.actions import create_api_token
-
-    _token, secret = create_api_token(user, name="tests")
-    return {"Authorization": f"Bearer {secret}"}
 
 
 @pytest.fixture

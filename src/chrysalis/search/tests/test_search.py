@@ -12,9 +12,7 @@ from chrysalis.search import indexing
 from chrysalis.search.models import SearchDocument
 from chrysalis.search.queries import search, terms_of
 from chrysalis.spaces.actions import _add_member, leave_space, update_space
-from chrysalis.testsupport.factories import make_person
-
-from .conftest import api_headers
+from chrysalis.testsupport.factories import api_headers, make_person
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}

@@ -6,11 +6,6 @@ from chrysalis.spaces.models import Invitation, JoinRequest, Membership, Space
 from chrysalis.testsupport.factories import make_person, make_space
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def owner(db):
     return make_person("olivia", display_name="Olivia Owner")
