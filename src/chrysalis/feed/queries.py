@@ -12,7 +12,7 @@ from django.db.models import BigIntegerField, Count, F, Func, Q, QuerySet
 from chrysalis.core.errors import NotFound
 from chrysalis.core.pagination import Page, paginate
 from chrysalis.people.models import Department, Follow, User
-from chrysalis.posts.models import Post, Tag
+from chrysalis.posts.models import Post, Tag, TagFollow
 from chrysalis.posts.queries import hydrate_posts, visible_posts
 from chrysalis.spaces.models import Membership, Space, Visibility
 from chrysalis.spaces.queries import can_read_space, member_space_ids
@@ -31,7 +31,8 @@ def _no_index(field: str) -> Func:
 
 def home_feed_posts(viewer) -> QuerySet[Post]:
     """Unordered queryset of the home feed: company posts, posts in the viewer's spaces, posts by
-    the people the viewer follows (wherever the viewer may read them), and the viewer's own.
+    the people the viewer follows and posts with the tags the viewer follows (wherever the viewer
+    may read them), and the viewer's own.
 
     Efficiency: the feed is dense (company posts alone are a large share of all posts), so the
     fastest plan walks the post_newest index newest first and keeps the rows that match, stopping
@@ -41,14 +42,17 @@ def home_feed_posts(viewer) -> QuerySet[Post]:
     everything they return (seconds on a million posts): it has to use post_newest.
     """
     followed = Follow.objects.filter(follower_id=viewer.pk).values("followee_id")
+    followed_tags = TagFollow.objects.filter(user_id=viewer.pk).values("tag_id")
+    tagged = Post.tags.through.objects.filter(tag_id__in=followed_tags).values("post_id")
     return (
         visible_posts(viewer)
-        .alias(feed_space=_no_index("space_id"), feed_author=_no_index("author_id"))
+        .alias(feed_space=_no_index("space_id"), feed_author=_no_index("author_id"), feed_id=_no_index("id"))
         .filter(
             Q(feed_space__isnull=True)
             | Q(feed_space__in=member_space_ids(viewer))
             | Q(feed_author__in=followed)
             | Q(feed_author=viewer.pk)
+            | Q(feed_id__in=tagged)
         )
     )
 

@@ -171,3 +171,21 @@ def test_home_feed_walks_the_post_newest_index(viewer, bob):
     plan = queries.home_feed_posts(viewer).order_by("-created_at", "-id")[:21].explain()
     assert "USING INDEX post_newest" in plan
     assert "MULTI-INDEX OR" not in plan and "TEMP B-TREE FOR ORDER BY" not in plan
+
+
+def test_followed_tags_bring_their_readable_posts_into_the_home_feed(viewer, cy, open_space, private_space):
+    from chrysalis.qa.actions import follow_tag, unfollow_tag
+
+    # Given: cy (not followed) posts #terraform in an open and in a private space vera is not in
+    tagged_open = post(cy, "state locking tips #terraform", space=_member(open_space, cy), at=1)
+    tagged_private = post(cy, "secret plan #terraform", space=_member(private_space, cy), at=2)
+    other_open = post(cy, "lunch menu", space=open_space, at=3)
+    assert ids(queries.home_feed(viewer)) == []
+    # When vera follows the tag, then unfollows it
+    follow_tag(viewer, "terraform")
+    following = ids(queries.home_feed(viewer))
+    unfollow_tag(viewer, "terraform")
+    # Then: only the readable tagged post came in, and went out again
+    assert following == [tagged_open.pk]
+    assert tagged_private.pk not in following and other_open.pk not in following
+    assert ids(queries.home_feed(viewer)) == []
