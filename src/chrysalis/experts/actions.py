@@ -38,14 +38,9 @@ DEFAULT_K = 3
 
 
 def _k_for(question) -> int:
-    if question.space_id is None:
-        return DEFAULT_K
-    found = (
-        SpaceRoutingSettings.objects.filter(space_id=question.space_id)
-        .values_list("experts_per_question", flat=True)
-        .first()
-    )
-    return DEFAULT_K if found is None else found
+    from chrysalis.experts.queries import experts_per_question
+
+    return experts_per_question(question.space)
 
 
 def _question(question_or_id):

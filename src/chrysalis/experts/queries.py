@@ -483,3 +483,16 @@ def cli_context(username: str | None = None) -> CliContext:
 
 
 __all__ = ["find_experts", "knows_about", "inbox", "visible_keys", "Q"]
+
+
+def experts_per_question(space) -> int:
+    """How many experts a new question in `space` is routed to (None: the company feed)."""
+    from chrysalis.experts.actions import DEFAULT_K
+    from chrysalis.experts.models import SpaceRoutingSettings
+
+    if space is None:
+        return DEFAULT_K
+    found = (
+        SpaceRoutingSettings.objects.filter(space_id=space.pk).values_list("experts_per_question", flat=True).first()
+    )
+    return DEFAULT_K if found is None else found

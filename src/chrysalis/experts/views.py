@@ -114,3 +114,24 @@ def knows_about(request, username):
     except NotFound:
         raise Http404("No such person.") from None
     return render(request, "experts/_knows_about.html", {"knows": queries.knows_about(request.user, person)})
+
+
+@require_POST
+def space_routing(request, slug):
+    """Owners and moderators set how many experts a question of their space is routed to."""
+    from django.http import Http404
+
+    from chrysalis.spaces.queries import get_known_space
+
+    try:
+        space = get_known_space(request.user, slug)
+    except ActionError:
+        raise Http404("No such space.") from None
+    raw = request.POST.get("experts_per_question", "")
+    try:
+        actions.set_space_routing(request.user, space, experts_per_question=int(raw) if raw.isdigit() else -1)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Question routing saved.")
+    return redirect("spaces:settings", space.slug)

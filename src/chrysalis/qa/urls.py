@@ -21,4 +21,5 @@ urlpatterns = [
     path("tags/<str:name>/", views.tag, name="tag"),
     path("tags/<str:name>/follow/", views.tag_follow, name="tag_follow"),
     path("tags/<str:name>/describe/", views.tag_describe, name="tag_describe"),
+    path("spaces/<slug:slug>/tag-policy/", views.space_tag_policy, name="space_tag_policy"),
 ]

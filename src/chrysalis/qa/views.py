@@ -373,3 +373,21 @@ def tag_describe(request, name: str):
     except ActionError as e:
         messages.error(request, e.message)
     return redirect("qa:tag", name=t.name)
+
+
+@require_POST
+def space_tag_policy(request, slug: str):
+    """Owners and moderators choose whether their space accepts only existing tags."""
+    from chrysalis.spaces.queries import get_known_space
+
+    try:
+        space = get_known_space(request.user, slug)
+    except ActionError:
+        raise Http404("No such space.") from None
+    try:
+        actions.set_space_tag_policy(request.user, space, restrict=request.POST.get("restrict_tags") == "1")
+    except ActionError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, "Tag policy saved.")
+    return redirect("spaces:settings", space.slug)

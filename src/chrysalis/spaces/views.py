@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh, reswap, retarget
 
 from chrysalis.core.errors import ActionError, Forbidden, Invalid, NotFound
+from chrysalis.experts.queries import experts_per_question
 from chrysalis.spaces import actions, queries
 from chrysalis.spaces.models import Role, Visibility
 
@@ -478,6 +479,7 @@ def space_settings(request, slug: str):
             "visibilities": VISIBILITY_HELP,
             "nav": "spaces",
             "tab": "settings",
+            "routing_k": experts_per_question(space),
         },
         status=422 if errors else 200,
     )
