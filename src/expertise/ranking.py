@@ -115,6 +115,18 @@ class QueryFeatures:
     answers: np.ndarray | None = None  # log1p answer counts of the candidates, for tie-breaking
 
 
+def _unique_inverse(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(r, return_inverse=True)` for a concatenation of sorted runs (a stable sort merges them
+    cheaply)."""
+    perm = np.argsort(r, kind="stable")
+    rs = r[perm]
+    first = np.ones(len(rs), dtype=bool)
+    first[1:] = rs[1:] != rs[:-1]
+    inv = np.empty(len(rs), dtype=np.intp)
+    inv[perm] = np.cumsum(first) - 1
+    return rs[first], inv
+
+
 def _group_max(keys: np.ndarray, vals: np.ndarray, n: int, fill: float) -> np.ndarray:
     out = np.full(n, fill)
     if len(keys):
@@ -231,9 +243,11 @@ class FeatureExtractor:
     # ---------------------------------------------------------------- query features
     def features(self, qterms: list[int], qtags: list[int], asker: int, t: float | None,
                  visible=None, candidates: np.ndarray | None = None, explain: bool = False,
-                 query_time: float | None = None) -> QueryFeatures:
+                 query_time: float | None = None, prune: tuple | None = None) -> QueryFeatures:
         """Features from evidence created before `t` (None = all) for a question asked at `query_time`
-        (default `t`): when the evidence stops well before the question, the gap in between is known."""
+        (default `t`): when the evidence stops well before the question, the gap in between is known.
+        `prune` = (model, k, excluded mask or None): only the candidates that can reach the model's top k
+        (not excluded) are returned, with the same features and therefore the same scores."""
         index = self.index
         n = len(index.people)
         slices, st, tref = self.stats_for(t, visible)
@@ -250,10 +264,15 @@ class FeatureExtractor:
         cols: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
         ndocs = 0
         total_len = 0.0
+        memo = st.setdefault("_memo", {})
+        sizes = memo.get("sizes")  # (documents, total length) per slice: fixed for these statistics
+        if sizes is None or len(sizes) != len(slices):
+            sizes = memo["sizes"] = [(sl.stop if sl.mask is None else int(sl.mask.sum()),
+                                      float(sl.select(sl.seg.length).sum())) for sl in slices]
         for si, sl in enumerate(slices):
             seg = sl.seg
-            ndocs += sl.stop if sl.mask is None else int(sl.mask.sum())
-            total_len += float(sl.select(seg.length).sum())
+            ndocs += sizes[si][0]
+            total_len += sizes[si][1]
             ip, ix, dt = seg.csc.indptr, seg.csc.indices, seg.csc.data
             for j in qterms:
                 if j >= seg.csc.shape[1]:
@@ -306,7 +325,7 @@ class FeatureExtractor:
             if contrib_r:
                 r = np.concatenate(contrib_r)
                 w = np.concatenate(contrib_w)
-                u, inv = np.unique(r, return_inverse=True)
+                u, inv = _unique_inverse(r)
                 s = np.bincount(inv, weights=w)
                 nz = s > 0
                 u, s = u[nz], s[nz]
@@ -348,10 +367,11 @@ class FeatureExtractor:
             nzp = np.flatnonzero(v)
             pidf = math.log(1 + (nprof - len(nzp) + 0.5) / (len(nzp) + 0.5))
             profile[nzp] += pidf * v[nzp] * (K1 + 1) / (v[nzp] + norm[nzp])
-        # social: this asker's questions answered by the candidate and vice versa
+        # social: this asker's questions answered by the candidate and vice versa (only when the model
+        # uses it: it scans every visible row)
         helped = np.zeros(n)
         helper = np.zeros(n)
-        if asker >= 0:
+        if asker >= 0 and any(f in SOCIAL_FEATURES for f in FEATURES):
             for sl in slices:
                 seg = sl.seg
                 pa = sl.select(seg.parent_asker)
@@ -366,34 +386,134 @@ class FeatureExtractor:
             if asker >= 0:
                 candidates = candidates[candidates != asker]
         c = candidates
-        ans = st["answers"][c]
-        acts = []
-        for name in ("act_3d", "act_30d", "act_180d", "act_720d", "asked_30d"):
-            a = st[name][c]
-            top_a = a.max() if len(a) and np.isfinite(a).any() else 0.0
-            acts.append(np.maximum(np.where(np.isfinite(a), a - top_a, FLOOR), FLOOR))
+        content = {"doc_sum": doc_sum, "doc_max": doc_max, "doc_mnz": doc_mnz, "doc_recent": doc_recent,
+                   "profile": profile, "tag_count": tag_count, "tag_dec": tag_dec, "tag_na": tag_na,
+                   "doc_na": doc_na, "helped": helped, "helper": helper}
         if not len(c):
             return QueryFeatures(c, np.zeros((0, len(FEATURES))), doc_hits, list(kept), qtags, idf)
-        since = st["since_last"][c]
-        cols = {
-            "doc_sum": np.log1p(doc_sum[c]), "doc_max": np.log1p(doc_max[c]), "doc_mnz": np.log1p(doc_mnz[c]),
-            "doc_recent": np.log1p(doc_recent[c]), "profile": np.log1p(profile[c]),
-            "tag_count": np.log1p(tag_count[c]), "tag_decayed": np.log1p(tag_dec[c]),
-            "tag_share": tag_count[c] / (st["expertise"][c] + 1.0),
-            "accepted": np.log1p(st["accepted"][c]), "accept_rate": (st["accepted"][c] + 0.5) / (ans + 2.0),
-            "votes": np.log1p(st["votes"][c]),
-            **dict(zip(("act_3d", "act_30d", "act_180d", "act_720d", "asked_30d"), acts, strict=True)),
-            "answers": np.log1p(ans), "articles": np.log1p(st["articles"][c]),
-            "asker_helped": np.log1p(helped[c]), "asker_helper": np.log1p(helper[c]),
-            **{f"na_{int(h)}": np.log1p(st[f"na_{int(h)}"][c]) for h in ANSWER_HORIZONS},
-            "since_last": -np.log1p(np.where(np.isfinite(since), since, 1e6)),
-            "tag_na": np.log1p(tag_na[c]), "doc_na": np.log1p(doc_na[c]),
-            **{f"nag_{int(h)}": np.log1p(math.exp(-gap_items / h) * st[f"na_{int(h)}"][c]) for h in ANSWER_HORIZONS},
-            "first_age": np.log1p(st["first_age"][c]), "active_days": np.log1p(st["active_days"][c]),
-            **self._time_of_day(st, c, qtime),
-        }
-        X = np.column_stack([cols[f] for f in FEATURES])
-        return QueryFeatures(c, X, doc_hits, list(kept), qtags, idf, cols["answers"])
+        ctx = _Columns(st, c, content, qtime, gap_items)
+        if prune is not None:
+            c = self._prune(ctx, prune, asker)
+            ctx = _Columns(st, c, content, qtime, gap_items, ctx.top_act)
+        X = np.column_stack([ctx.get(f) for f in FEATURES])
+        return QueryFeatures(c, X, doc_hits, list(kept), qtags, idf, ctx.get("answers"))
+
+    def _prune(self, ctx: _Columns, prune: tuple, asker: int) -> np.ndarray:
+        """The candidates that can reach the top `k` under `model` (ties and rounding included), found
+        cheaply: the query-independent part of the score is kept per statistics (visible set and time),
+        and the query-dependent part is computed only for the people with matching evidence (for
+        everyone else those features are all zero). The caller scores the few survivors exactly."""
+        model, k, excluded = prune
+        c, st = ctx.c, ctx.st
+        dyn = np.zeros(len(ctx.content["doc_sum"]), dtype=bool)
+        for name, v in ctx.content.items():
+            if name in ("helped", "helper") and not any(f in SOCIAL_FEATURES for f in model.features):
+                continue
+            dyn |= v != 0
+        static = [i for i, f in enumerate(model.features) if f not in CONTENT_FEATURES]
+        names = tuple(model.features[i] for i in static)
+        cacheable = not any(f.startswith(("act_", "asked_")) for f in names)  # relative to the candidates
+        key = ("static-score", ctx.qtime, ctx.gap_items, names, model.weights.tobytes(), model.mean.tobytes(),
+               model.std.tobytes())
+        memo = st.setdefault("_memo", {}) if cacheable else {}
+        S_all = memo.get(key)
+        if S_all is None:
+            everyone = np.flatnonzero(st["expertise"] > 0) if cacheable else c
+            full = _Columns(st, everyone, ctx.content, ctx.qtime, ctx.gap_items, ctx.top_act)
+            Xs = np.column_stack([full.get(f) for f in names]) if names else np.zeros((len(everyone), 0))
+            S_all = np.full(len(st["expertise"]), np.nan)
+            S_all[everyone] = ((Xs - model.mean[static]) / model.std[static]) @ model.weights[static]
+            if cacheable:
+                for old in [x for x in memo if isinstance(x, tuple) and x[0] == "static-score"]:
+                    del memo[old]
+                memo[key] = S_all
+        # the query-dependent part, for the people who have it (for everyone else it is that of zeros)
+        dynamic = [i for i, f in enumerate(model.features) if f in CONTENT_FEATURES]
+        wd, md, sd = model.weights[dynamic], model.mean[dynamic], model.std[dynamic]
+        approx = S_all[c] + float(((0.0 - md) / sd) @ wd)
+        hit = np.flatnonzero(dyn[c])
+        if len(hit) and dynamic:
+            sub = _Columns(st, c[hit], ctx.content, ctx.qtime, ctx.gap_items, ctx.top_act)
+            Xd = np.column_stack([sub.get(model.features[i]) for i in dynamic])
+            approx[hit] = S_all[c[hit]] + ((Xd - md) / sd) @ wd
+        if excluded is not None:
+            approx = np.where(excluded[c], -np.inf, approx)
+        if len(c) <= k:
+            return c
+        kth = -np.partition(-approx, k - 1)[k - 1]
+        if not np.isfinite(kth):
+            return c[np.isfinite(approx)] if np.isfinite(approx).any() else c[:k]
+        # ties and rounding (the score is summed in another order here) kept: decided exactly later
+        return c[approx >= kth - 1e-9 * (1.0 + abs(kth))]
+
+
+SOCIAL_FEATURES = ("asker_helped", "asker_helper")
+# features that depend on the query's terms, tags or asker (zero for people without matching evidence)
+CONTENT_FEATURES = ("doc_sum", "doc_max", "doc_mnz", "doc_recent", "profile", "tag_count", "tag_decayed",
+                    "tag_share", "tag_na", "doc_na", *SOCIAL_FEATURES)
+ACT_FEATURES = ("act_3d", "act_30d", "act_180d", "act_720d", "asked_30d")
+
+
+class _Columns:
+    """Feature columns for candidates `c`, computed on demand (only what the model reads)."""
+
+    def __init__(self, st, c: np.ndarray, content: dict, qtime: float, gap_items: float,
+                 top_act: dict | None = None):
+        self.st, self.c, self.content, self.qtime, self.gap_items = st, c, content, qtime, gap_items
+        self.top_act = {} if top_act is None else top_act  # per activity feature: max over all candidates
+        self._cols: dict[str, np.ndarray] = {}
+
+    def get(self, name: str) -> np.ndarray:
+        col = self._cols.get(name)
+        if col is None:
+            col = self._cols[name] = self._compute(name)
+        return col
+
+    def _compute(self, f: str) -> np.ndarray:
+        st, c, ct = self.st, self.c, self.content
+        if f in ("doc_sum", "doc_max", "doc_mnz", "doc_recent", "profile", "tag_count", "tag_na", "doc_na"):
+            return np.log1p(ct[f][c])
+        if f == "tag_decayed":
+            return np.log1p(ct["tag_dec"][c])
+        if f == "tag_share":
+            return ct["tag_count"][c] / (st["expertise"][c] + 1.0)
+        if f == "accepted":
+            return np.log1p(st["accepted"][c])
+        if f == "accept_rate":
+            return (st["accepted"][c] + 0.5) / (st["answers"][c] + 2.0)
+        if f == "votes":
+            return np.log1p(st["votes"][c])
+        if f in ACT_FEATURES:
+            a = st[f][c]
+            if f not in self.top_act:
+                self.top_act[f] = a.max() if len(a) and np.isfinite(a).any() else 0.0
+            return np.maximum(np.where(np.isfinite(a), a - self.top_act[f], FLOOR), FLOOR)
+        if f == "answers":
+            return np.log1p(st["answers"][c])
+        if f == "articles":
+            return np.log1p(st["articles"][c])
+        if f == "asker_helped":
+            return np.log1p(ct["helped"][c])
+        if f == "asker_helper":
+            return np.log1p(ct["helper"][c])
+        if f.startswith("na_"):
+            return np.log1p(st[f][c])
+        if f == "since_last":
+            since = st["since_last"][c]
+            return -np.log1p(np.where(np.isfinite(since), since, 1e6))
+        if f.startswith("nag_"):
+            h = float(f[4:])
+            return np.log1p(math.exp(-self.gap_items / h) * st[f"na_{int(h)}"][c])
+        if f == "first_age":
+            return np.log1p(st["first_age"][c])
+        if f == "active_days":
+            return np.log1p(st["active_days"][c])
+        if f in ("hour_aff", "hour_na", "wday_aff"):
+            tod = FeatureExtractor._time_of_day(self.st, c, self.qtime)
+            for k, v in tod.items():
+                self._cols.setdefault(k, v)
+            return tod[f]
+        raise KeyError(f)
 
 
 def _hour_kernel(qtime: float) -> np.ndarray:
@@ -424,13 +544,18 @@ class ExpertRanker:
         t = to_epoch(q.created) if q.created else None
         qterms, qtags = query_terms(index, q)
         asker = index.person_id.get(q.asker, -1) if q.asker else -1
-        qf = self.extractor.features(qterms, qtags, asker, t, visible, explain=explain)
+        excluded = None
+        if exclude:
+            excluded = np.zeros(len(index.people), dtype=bool)
+            ids = [index.person_id[x] for x in exclude if x in index.person_id]
+            excluded[ids] = True
+        prune = (self.model, max(1, limit), excluded) if self.model.features == FEATURES else None
+        qf = self.extractor.features(qterms, qtags, asker, t, visible, explain=explain, prune=prune)
         if not len(qf.people):
             return []
         scores = self.model.score(qf.X)
-        if exclude:
-            bad = np.array([index.people[p] in exclude for p in qf.people])
-            scores = np.where(bad, -np.inf, scores)
+        if excluded is not None:
+            scores = np.where(excluded[qf.people], -np.inf, scores)
         k = min(limit, len(scores))
         top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
         # ties: answer volume, then id, so the ranking is total and stable
@@ -438,16 +563,21 @@ class ExpertRanker:
                                                      index.people[qf.people[i]]))
         order = [i for i in order if np.isfinite(scores[i])]
         _, st, _ = self.extractor.stats_for(t, visible)
-        return [self._hit(qf, i, float(scores[i]), st, explain) for i in order]
+        by_person: dict[int, list] = {}
+        for h in qf.doc_hits:
+            by_person.setdefault(h[0], []).append(h)
+        return [self._hit(qf, i, float(scores[i]), st, explain, by_person) for i in order]
 
-    def _hit(self, qf: QueryFeatures, i: int, score: float, st, explain: bool) -> ExpertHit:
+    def _hit(self, qf: QueryFeatures, i: int, score: float, st, explain: bool,
+             by_person: dict[int, list] | None = None) -> ExpertHit:
         index = self.index
         p = int(qf.people[i])
         last = st["last"][p]
         topics: list[str] = []
         evidence: list[EvidenceRef] = []
         if explain:
-            mine = sorted((h for h in qf.doc_hits if h[0] == p), key=lambda h: -h[3])[:5]
+            mine = by_person.get(p, ()) if by_person is not None else [h for h in qf.doc_hits if h[0] == p]
+            mine = sorted(mine, key=lambda h: -h[3])[:5]
             segs = index.segments()
             seen: dict[int, float] = {}
             for _, si, row, s in mine:
