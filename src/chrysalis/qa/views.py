@@ -238,7 +238,9 @@ def revisions(request, pk: int):
         "back_url": _post_url(post),
     }
     if post.kind == Post.Kind.ANSWER:
-        ctx["parent"] = Post.objects.filter(pk=post.question_id).only("title").first()
+        from chrysalis.posts.queries import visible_posts
+
+        ctx["parent"] = visible_posts(request.user).filter(pk=post.question_id).only("title").first()
     return render(request, "qa/revisions.html", ctx)
 
 
