@@ -986,7 +986,7 @@ def _write_content(
     posts_per_person: float,
 ) -> dict:
     from chrysalis.notifications.models import Notification
-    from chrysalis.posts.models import Comment, Mention, Post, Reaction, Tag
+    from chrysalis.posts.models import Comment, Mention, Post, Reaction, Tag, Vote
 
     writer = Writer(rng)
     topics = corpus.TOPICS
@@ -1051,8 +1051,13 @@ def _write_content(
             "created_at",
             "comment_count",
             "reaction_count",
+            "question",
+            "answer_count",
+            "accepted_answer",
+            "score",
         ],
     )
+    votes = Rows(Vote, ["user", "post", "value", "created_at"])
     comments = Rows(Comment, ["id", "post", "author", "parent", "body", "body_html", "created_at"])
     reactions = Rows(Reaction, ["user", "post", "comment", "kind", "created_at"])
     mentions = Rows(Mention, ["user", "post", "comment", "created_at"])
@@ -1142,6 +1147,8 @@ def _write_content(
                 top_level: list[tuple[int, Person]] = []
                 t_prev = created
                 post_comments = 0
+                # a question's replies written from an answer template become answers (Post rows)
+                q_answers: list[tuple[int, Person, str, datetime, dict]] = []
                 for i in range(n_comments):
                     cid = nid("comment")
                     parent = None
@@ -1174,8 +1181,10 @@ def _write_content(
                             who = reader()
                         if who is None:
                             continue
+                        is_answer = False
                         if kind == "question" and (i == 0 or rng.random() < 0.5) and topic["answers"]:
                             tpl = rng.choice(topic["answers"])
+                            is_answer = True
                         elif rng.random() < 0.5:
                             tpl = rng.choice(topic["comments"])
                         else:
@@ -1189,6 +1198,10 @@ def _write_content(
                             return "@" + p.username
 
                         c_body = writer.fill(tpl, topic, dict(values), c_mention)
+                        if is_answer:
+                            t_prev = later(t_prev, 5)
+                            q_answers.append((nid("post"), who, c_body, t_prev, c_mentioned))
+                            continue
                         if "{mention}" not in tpl and rng.random() < 0.06:
                             c_body += " " + writer.fill(rng.choice(corpus.CC), topic, {}, c_mention)
                         top_level.append((cid, who))
@@ -1272,11 +1285,29 @@ def _write_content(
                     created,
                     post_comments,
                     len(reactors),
+                    None,
+                    len(q_answers),
+                    q_answers[0][0] if q_answers and rng.random() < 0.55 else None,
+                    0,
                 )
+                for aid, who, a_body, a_at, a_mentioned in q_answers:
+                    voters = {p.id for p in (reader(who) for _ in range(rng.choice([0, 0, 1, 1, 2, 3, 4]))) if p}
+                    voters.discard(who.id)
+                    for uid in voters:
+                        votes.add(uid, aid, 1, later(a_at, 12))
+                    posts.add(
+                        aid, who.id, space.id if space else None, "answer", "", a_body,
+                        render_plain_paragraphs([a_body]), a_at, 0, 0, pid, 0, None, len(voters),
+                    )
+                    for m in a_mentioned.values():
+                        mentions.add(m.id, aid, None, a_at)
+                    if a_at >= notify_after and who is not author:
+                        notes.add(author.id, who.id, "answer", aid, None, a_at, None)
             with transaction.atomic():
                 for k, rows in (
                     ("tags", tags),
                     ("posts", posts),
+                    ("votes", votes),
                     ("post_tags", post_tags),
                     ("comments", comments),
                     ("reactions", reactions),
