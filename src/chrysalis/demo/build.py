@@ -1058,6 +1058,7 @@ def _write_content(
         ],
     )
     votes = Rows(Vote, ["user", "post", "value", "created_at"])
+    accepted: list[tuple[int, int]] = []  # (answer id, question id)
     comments = Rows(Comment, ["id", "post", "author", "parent", "body", "body_html", "created_at"])
     reactions = Rows(Reaction, ["user", "post", "comment", "kind", "created_at"])
     mentions = Rows(Mention, ["user", "post", "comment", "created_at"])
@@ -1287,9 +1288,11 @@ def _write_content(
                     len(reactors),
                     None,
                     len(q_answers),
-                    q_answers[0][0] if q_answers and rng.random() < 0.55 else None,
+                    None,  # the accepted answer is set once the answers are written (below)
                     0,
                 )
+                if q_answers and rng.random() < 0.55:
+                    accepted.append((q_answers[0][0], pid))
                 for aid, who, a_body, a_at, a_mentioned in q_answers:
                     voters = {p.id for p in (reader(who) for _ in range(rng.choice([0, 0, 1, 1, 2, 3, 4]))) if p}
                     voters.discard(who.id)
@@ -1315,6 +1318,10 @@ def _write_content(
                     ("notifications", notes),
                 ):
                     made[k] += rows.flush()
+                if accepted:
+                    with connection.cursor() as cur:
+                        cur.executemany("UPDATE posts_post SET accepted_answer_id = %s WHERE id = %s", accepted)
+                    accepted.clear()
             bar.update(min(chunk_size, total - c0))
     return dict(made)
 
