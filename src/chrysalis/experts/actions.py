@@ -37,12 +37,6 @@ from expertise.routing import RoutingPolicy, choose_recipients
 DEFAULT_K = 3
 
 
-def _k_for(question) -> int:
-    from chrysalis.experts.queries import experts_per_question
-
-    return experts_per_question(question.space)
-
-
 def _question(question_or_id):
     from chrysalis.posts.models import Post
 
@@ -65,7 +59,9 @@ def route_question(question_or_id, *, round: int = 1, now: datetime | None = Non
     if question is None or question.closed_at is not None:
         return []
     now = now or timezone.now()
-    k = _k_for(question)
+    from chrysalis.experts.queries import experts_per_question
+
+    k = experts_per_question(question.space)
     if k <= 0:
         return []
     asked = dict(RoutingRequest.objects.filter(question=question).values_list("expert_id", "status"))

@@ -18,7 +18,3 @@ def not_found(request, exception=None):
 def forbidden(request, exception=None):
     message = str(exception) if exception and str(exception) else "You are not allowed to do that."
     return render(request, "web/error.html", {"status": 403, "message": message}, status=403)
-
-
-def under_construction(request, *args, **kwargs):  # TEMPORARY during the first build; removed before commit
-    return render(request, "web/error.html", {"status": 501, "message": "Not built yet."}, status=501)

@@ -29,16 +29,6 @@ def viewer(db):
 
 
 @pytest.fixture
-def bob(db):
-    return make_person("bob")
-
-
-@pytest.fixture
-def cy(db):
-    return make_person("cy")
-
-
-@pytest.fixture
 def owner(db):
     return make_person("olga")
 
