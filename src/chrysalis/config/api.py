@@ -11,15 +11,18 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from chrysalis.core.errors import ActionError
-from chrysalis.people.queries import user_for_token
+from chrysalis.people.actions import record_token_use
+from chrysalis.people.queries import token_for_secret
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = token_for_secret(token)
+        if found is None:
+            return None
+        record_token_use(found)
+        request.user = found.user
+        return found.user
 
 
 class Session(APIKeyCookie):

@@ -10,6 +10,7 @@ import warnings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from chrysalis.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -338,3 +339,11 @@ __all__ = [
     "revoke_api_token",
     "create_department",
 ]
+
+
+def record_token_use(token: ApiToken) -> None:
+    """Note when a token was last used (at most one write a minute per token)."""
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now

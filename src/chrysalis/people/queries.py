@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
-from django.utils import timezone
 
 from chrysalis.core.errors import Invalid, NotFound
 from chrysalis.core.pagination import Page, clamp_size, paginate
@@ -23,17 +22,20 @@ SORT_NAME = Lower(Coalesce(NullIf(F("display_name"), Value("")), F("username")))
 ORG_CHART_MAX_DEPTH = 50
 
 
-def user_for_token(secret: str) -> User | None:
-    """The active user owning this personal access token, or None. Marks the token used."""
+def token_for_secret(secret: str) -> ApiToken | None:
+    """The personal access token with this secret, if its owner is active; None otherwise."""
     if not secret or not secret.startswith(ApiToken.PREFIX):
         return None
     token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(secret)).first()
     if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
+
+
+def user_for_token(secret: str) -> User | None:
+    """The active user owning this personal access token, or None."""
+    token = token_for_secret(secret)
+    return token.user if token else None
 
 
 # --- the directory -----------------------------------------------------------------------------
