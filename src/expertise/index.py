@@ -28,7 +28,7 @@ from expertise.types import EXPERTISE_WEIGHT, KINDS, Evidence
 
 DAY = 86400.0
 KIND_ID = {k: i for i, k in enumerate(KINDS)}
-Q, ANS, ACC, ART, COM, POST = (KIND_ID[k] for k in KINDS)
+Q, ANS, ACC, ART, COM, POST, DEC = (KIND_ID[k] for k in KINDS)
 EXPW = np.array([EXPERTISE_WEIGHT[k] for k in KINDS], dtype=np.float64)
 
 

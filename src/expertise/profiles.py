@@ -14,7 +14,7 @@ from datetime import datetime
 
 import numpy as np
 
-from expertise.index import ACC, ANS, ART, DAY, EXPW, POST, ExpertiseIndex, Q, from_epoch, to_epoch
+from expertise.index import ACC, ANS, ART, DAY, DEC, EXPW, POST, ExpertiseIndex, Q, from_epoch, to_epoch
 from expertise.text import tag_token, tokens
 from expertise.types import KINDS, Profile, TopicStrength
 
@@ -41,6 +41,8 @@ def build_profile(index: ExpertiseIndex, person: str, *, now: datetime | None = 
             rows = rows[sl.mask[rows]]
         for r in rows.tolist():
             k = int(seg.kind[r])
+            if k == DEC:  # "not my area": neither expertise nor interest nor activity
+                continue
             decay = math.exp(-(ref - float(seg.created[r])) / tau)
             if k in (ANS, ACC):
                 counts["answers"] += 1

@@ -36,7 +36,7 @@ from datetime import datetime
 import numpy as np
 from scipy.optimize import minimize
 
-from expertise.index import ACC, ANS, ART, DAY, EXPW, POST, ExpertiseIndex, Q, from_epoch, to_epoch
+from expertise.index import ACC, ANS, ART, DAY, DEC, EXPW, POST, ExpertiseIndex, Q, from_epoch, to_epoch
 from expertise.text import document_terms
 from expertise.types import EvidenceRef, ExpertHit, Query
 
@@ -49,7 +49,7 @@ ALL_FEATURES = (
     "answers", "articles", "asker_helped", "asker_helper",
     "na_10", "na_30", "na_100", "na_300", "since_last", "tag_na", "doc_na",
     "nag_10", "nag_30", "nag_100", "nag_300", "first_age", "active_days",
-    "hour_aff", "hour_na", "wday_aff",
+    "hour_aff", "hour_na", "wday_aff", "declined",
 )
 # ... and the subset the model uses. Activity is measured on the site's own clock (decayed counts over the
 # last N expertise items of the site, items since the person's last one, tenure, active days), which
@@ -58,6 +58,7 @@ ALL_FEATURES = (
 FEATURES = (
     "na_10", "na_30", "na_100", "na_300", "since_last", "first_age", "active_days",
     "doc_sum", "doc_max", "doc_mnz", "profile", "tag_count", "tag_share", "doc_na", "tag_na", "hour_aff",
+    "declined",
 )
 # Prior weights (standardised features): a conditional-logit fit pooled over several public Q&A sites'
 # histories. Used alone when the history is too short to learn from, else as the shrinkage target.
@@ -65,6 +66,9 @@ DEFAULT_WEIGHTS = {
     "na_10": -0.03, "na_30": 0.2, "na_100": 0.21, "na_300": 0.23, "since_last": 0.31, "first_age": -0.16,
     "active_days": 0.24, "doc_sum": 0.13, "doc_max": 0.12, "doc_mnz": -0.11, "profile": 0.32,
     "tag_count": 0.06, "tag_share": 0.05, "doc_na": 0.18, "tag_na": 0.0, "hour_aff": 0.11,
+    # "not my area": the BM25 match of the query to questions the person declined (0 for everyone on a site
+    # without routing, so it is learned only where declines exist; the prior already pushes them down)
+    "declined": -0.5,
 }
 ANSWER_HORIZONS = (10.0, 30.0, 100.0, 300.0)  # decay scales counted in site expertise items, not days
 TAG_NA, DOC_NA = 100.0, 100.0
@@ -302,9 +306,11 @@ class FeatureExtractor:
         tag_na = np.zeros(n)
         exp_times = st["exp_times"]
         tau_tag = 365 * DAY / math.log(2)
+        declined = np.zeros(n)  # best BM25 match of the query to a question the person declined
         for si, sl in enumerate(slices):
             seg = sl.seg
             contrib_r, contrib_w = [], []
+            decl_r, decl_w = [], []
             for j in kept:
                 rf = cols.get((si, j))
                 if rf is None:
@@ -314,6 +320,10 @@ class FeatureExtractor:
                 sat = f * (K1 + 1) / (f + K1 * (1 - B + B * seg.length[r] / avgdl))
                 contrib_r.append(r)
                 contrib_w.append(idf[j] * sat * E)
+                d = seg.kind[r] == DEC
+                if d.any():
+                    decl_r.append(r[d])
+                    decl_w.append(idf[j] * sat[d])
                 P = seg.person[r]
                 ptf[j] = ptf.get(j, 0) + np.bincount(P, weights=f * E, minlength=n)
                 if j in tagset:
@@ -322,6 +332,10 @@ class FeatureExtractor:
                     tag_dec += np.bincount(P, weights=w * np.exp((seg.created[r] - tref) / tau_tag), minlength=n)
                     age = len(exp_times) - np.searchsorted(exp_times, seg.created[r], side="right")
                     tag_na += np.bincount(P, weights=w * np.exp(-age / TAG_NA), minlength=n)
+            if decl_r:
+                u, inv = _unique_inverse(np.concatenate(decl_r))
+                declined = np.maximum(declined, _group_max(seg.person[u], np.bincount(inv, np.concatenate(decl_w)),
+                                                           n, 0.0))
             if contrib_r:
                 r = np.concatenate(contrib_r)
                 w = np.concatenate(contrib_w)
@@ -388,7 +402,7 @@ class FeatureExtractor:
         c = candidates
         content = {"doc_sum": doc_sum, "doc_max": doc_max, "doc_mnz": doc_mnz, "doc_recent": doc_recent,
                    "profile": profile, "tag_count": tag_count, "tag_dec": tag_dec, "tag_na": tag_na,
-                   "doc_na": doc_na, "helped": helped, "helper": helper}
+                   "doc_na": doc_na, "helped": helped, "helper": helper, "declined": declined}
         if not len(c):
             return QueryFeatures(c, np.zeros((0, len(FEATURES))), doc_hits, list(kept), qtags, idf)
         ctx = _Columns(st, c, content, qtime, gap_items)
@@ -450,7 +464,7 @@ class FeatureExtractor:
 SOCIAL_FEATURES = ("asker_helped", "asker_helper")
 # features that depend on the query's terms, tags or asker (zero for people without matching evidence)
 CONTENT_FEATURES = ("doc_sum", "doc_max", "doc_mnz", "doc_recent", "profile", "tag_count", "tag_decayed",
-                    "tag_share", "tag_na", "doc_na", *SOCIAL_FEATURES)
+                    "tag_share", "tag_na", "doc_na", "declined", *SOCIAL_FEATURES)
 ACT_FEATURES = ("act_3d", "act_30d", "act_180d", "act_720d", "asked_30d")
 
 
@@ -471,7 +485,8 @@ class _Columns:
 
     def _compute(self, f: str) -> np.ndarray:
         st, c, ct = self.st, self.c, self.content
-        if f in ("doc_sum", "doc_max", "doc_mnz", "doc_recent", "profile", "tag_count", "tag_na", "doc_na"):
+        if f in ("doc_sum", "doc_max", "doc_mnz", "doc_recent", "profile", "tag_count", "tag_na", "doc_na",
+                 "declined"):
             return np.log1p(ct[f][c])
         if f == "tag_decayed":
             return np.log1p(ct["tag_dec"][c])
@@ -614,6 +629,10 @@ class ExpertRanker:
         ans_rows = np.flatnonzero(((seg.kind == ANS) | (seg.kind == ACC)) & alive & (seg.parent_q >= 0))
         for r in ans_rows:
             answerers.setdefault(int(seg.parent_q[r]), set()).add(int(seg.person[r]))
+        # people who said "not my area" to a question: known negatives, always kept among its candidates
+        decliners: dict[int, set[int]] = {}
+        for r in np.flatnonzero((seg.kind == DEC) & alive & (seg.parent_q >= 0)):
+            decliners.setdefault(int(seg.parent_q[r]), set()).add(int(seg.person[r]))
         rng = np.random.default_rng(seed)
         # Snapshots: like a frozen index queried later, features for a question come from the evidence
         # before a snapshot time that precedes it (gap 0 up to a horizon), as in the time-split protocol.
@@ -651,6 +670,7 @@ class ExpertRanker:
                 s = RankerModel.default().score(X)
                 keep = set(np.flatnonzero(pos).tolist())
                 keep |= set(np.argsort(-s)[: max_candidates // 2].tolist())
+                keep |= set(np.flatnonzero(np.isin(qf.people, list(decliners.get(int(seg.parent_q[r]), ())))).tolist())
                 keep |= set(rng.choice(len(X), size=max_candidates // 2, replace=False).tolist())
                 idx = np.array(sorted(keep))
                 X, pos = X[idx], pos[idx]

@@ -6,18 +6,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 # Kinds of evidence. Answers, accepted answers, articles and posts count as expertise; questions count
-# as interest (and activity), never as expertise; comments count a little.
-KINDS = ("question", "answer", "accepted_answer", "article", "comment", "post")
+# as interest (and activity), never as expertise; comments count a little. A "decline" is a person saying
+# "not my area" to a question routed to them: never expertise, it feeds the ranker's `declined` feature
+# (how closely a query matches questions the person declined), whose weight is learned like the others.
+KINDS = ("question", "answer", "accepted_answer", "article", "comment", "post", "decline")
 EXPERTISE_WEIGHT = {"question": 0.0, "answer": 1.0, "accepted_answer": 1.0, "article": 1.0,
-                    "comment": 0.25, "post": 0.5}
+                    "comment": 0.25, "post": 0.5, "decline": 0.0}
 
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """One authored item. `created` must be timezone-aware or consistently naive UTC.
 
-    For an answer, `title` is the question's title and `question_id` its question; the index adds the
-    question's text to the answer's document when it knows the question. `visibility` is None for
+    For an answer (and a decline), `title` is the question's title and `question_id` its question; the
+    index adds the question's text to the document when it knows the question. `visibility` is None for
     content everybody in the organisation may see, else a key (e.g. "space:12") that the caller
     resolves into the set of keys a viewer may see.
     """

@@ -12,10 +12,11 @@ Routing rules (route_question / escalate_unanswered):
 - escalation: a question with no answer CHRYSALIS_ROUTING_ESCALATE_AFTER after its last round (or
   whose whole round declined) goes to the next k experts (round + 1), at most
   CHRYSALIS_ROUTING_MAX_ROUNDS rounds; the pending requests of the earlier round expire.
-Decline feedback: "not my area" is recorded on the request; at ranking time (search and routing)
-`queries.decline_penalties` lowers that person's score for similar questions (by term/tag overlap
-with the declined question), and the person is never asked that question again. "busy" only
-excludes them from this question.
+Decline feedback: "not my area" is recorded on the request and, through a task, becomes "decline"
+evidence in the expertise index (engine.py): the ranker's `declined` feature (the query's match to
+questions the person declined) has a weight learned by `fit()` with the others (decliners are kept as
+known negatives in its training questions), so similar questions rank them lower in search and
+routing; the person is never asked that question again. "busy" only excludes them from this question.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from chrysalis.core.errors import Conflict, Forbidden, Invalid, NotFound
-from chrysalis.experts import queries
+from chrysalis.experts import hooks, queries
 from chrysalis.experts.models import ExpertSettings, RoutingRequest, SpaceRoutingSettings
 from chrysalis.notifications.actions import notify
 from chrysalis.notifications.models import Notification
@@ -124,10 +125,15 @@ def decline_request(actor, request_id: int, reason: str) -> RoutingRequest:
     now = timezone.now()
     with transaction.atomic():
         updated = RoutingRequest.objects.filter(pk=req.pk, status=RoutingRequest.Status.PENDING).update(
-            status=RoutingRequest.Status.DECLINED, declined_reason=reason, response_seconds=_respond(req, now)
+            status=RoutingRequest.Status.DECLINED,
+            declined_at=now,
+            declined_reason=reason,
+            response_seconds=_respond(req, now),
         )
         if not updated:
             raise Conflict("This request was already answered or declined.")
+        if reason == RoutingRequest.Reason.NOT_MY_AREA:
+            hooks.declined(req.pk)
         still_pending = RoutingRequest.objects.filter(
             question_id=req.question_id, status=RoutingRequest.Status.PENDING
         ).exists()

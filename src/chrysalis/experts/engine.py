@@ -7,6 +7,9 @@ Every live (not removed) post and comment becomes one `expertise.Evidence`, keye
 - answer -> "answer", or "accepted_answer" when its question accepts it; score = Post.score (the sum
   of the Vote rows: the current score, a mild leak of later votes that we accept);
 - article -> "article"; post -> "post" (half an answer's weight);
+- a "not my area" decline of a routed question -> "decline", keyed "d<routing request pk>": the
+  question's text as the person's, never expertise; it feeds the ranker's learned `declined` feature,
+  so the model, not a rule, decides how much a decline of a similar question lowers a person;
 - comment -> "comment" (a quarter of an answer's weight). A comment on a question is attached to the
   question (its document includes the question's text), like a short answer; elsewhere it carries its
   post's title and tags. In the demo organisation, where most content is posts and comments, these
@@ -19,12 +22,12 @@ Storage and freshness
 ---------------------
 settings.DATA_DIR / "expertise" holds `index.npz` (the base index), `model.json` (the learned
 weights) and `journal.log`, an append-only list of incremental operations ("post <id>", "comment
-<id>", "unpost <id>", "uncomment <id>") written by the tasks since the last full save. Each process
-keeps one engine in memory and, before every use, (1) reloads when index.npz or model.json changed
-(a rebuild), (2) replays journal lines it has not seen yet, reading the current rows from the
-database. So an answer indexed by the worker reaches expert search in every process on its next
-query, with no full save. A full `rebuild()` compacts everything into a new index and empties the
-journal.
+<id>", "unpost <id>", "uncomment <id>", "decline <routing request id>") written by the tasks since
+the last full save. Each process keeps one engine in memory and, before every use, (1) reloads when
+index.npz or model.json changed (a rebuild), (2) replays journal lines it has not seen yet, reading
+the current rows from the database. So an answer indexed by the worker reaches expert search in
+every process on its next query, with no full save. A full `rebuild()` compacts everything into a
+new index and empties the journal.
 """
 
 from __future__ import annotations
@@ -203,6 +206,42 @@ def comment_rows():
     )
 
 
+def decline_rows():
+    """Routing requests declined as "not my area" on live questions: the decline evidence."""
+    from django.db.models.functions import Coalesce
+
+    from chrysalis.experts.models import RoutingRequest
+
+    return RoutingRequest.objects.filter(
+        status=RoutingRequest.Status.DECLINED,
+        declined_reason=RoutingRequest.Reason.NOT_MY_AREA,
+        question__removed_at__isnull=True,
+        expert__is_active=True,
+    ).annotate(when=Coalesce("declined_at", "asked_at"))
+
+
+DECLINE_FIELDS = ("pk", "expert_id", "when", "question_id", "question__title", "question__space_id")
+
+
+def _decline_evidence(row: tuple, tags: dict[int, tuple[str, ...]]) -> Evidence:
+    pk, expert, when, qid, title, space = row
+    return Evidence(
+        id=f"d{pk}",
+        person=person_key(expert),
+        kind="decline",
+        created=_aware(when),
+        title=title or "",
+        tags=tags.get(qid, ()),
+        question_id=str(qid),
+        visibility=space_key(space),
+    )
+
+
+def decline_evidence(request_id: int) -> Evidence | None:
+    row = decline_rows().filter(pk=request_id).values_list(*DECLINE_FIELDS).first()
+    return None if row is None else _decline_evidence(row, _tags_of([row[3]]))
+
+
 def iter_evidence(progress: bool = False) -> Iterator[Evidence]:
     """All live evidence in creation order (questions before their answers), read in chunks."""
     from chrysalis.posts.models import Post
@@ -212,7 +251,8 @@ def iter_evidence(progress: bool = False) -> Iterator[Evidence]:
         question__removed_at__isnull=False
     )
     comments = comment_rows()
-    total = posts.count() + (comments.count() if include_comments() else 0)
+    declines = decline_rows()
+    total = posts.count() + (comments.count() if include_comments() else 0) + declines.count()
     bar = None
     if progress:
         from tqdm import tqdm
@@ -247,13 +287,19 @@ def iter_evidence(progress: bool = False) -> Iterator[Evidence]:
             tags = _tags_of({r[8] if r[5] == "answer" and r[8] else r[4] for r in rows})
             yield [_comment_evidence(r, tags) for r in rows]
 
-    # merge the two time-ordered streams (questions come before anything attached to them)
-    yield from _merge_sorted(post_chunks(), comment_chunks(), bar)
+    def decline_chunks():
+        rows = list(declines.order_by("when", "pk").values_list(*DECLINE_FIELDS))
+        if rows:
+            tags = _tags_of({r[3] for r in rows})
+            yield [_decline_evidence(r, tags) for r in rows]
+
+    # merge the time-ordered streams (questions come before anything attached to them)
+    yield from _merge_sorted([post_chunks(), comment_chunks(), decline_chunks()], bar)
     if bar is not None:
         bar.close()
 
 
-def _merge_sorted(a: Iterator[list[Evidence]], b: Iterator[list[Evidence]], bar) -> Iterator[Evidence]:
+def _merge_sorted(streams: list[Iterator[list[Evidence]]], bar) -> Iterator[Evidence]:
     import heapq
 
     def flat(chunks, tag):
@@ -261,7 +307,8 @@ def _merge_sorted(a: Iterator[list[Evidence]], b: Iterator[list[Evidence]], bar)
             for e in chunk:
                 yield (e.created, tag, e)
 
-    for _, _, e in heapq.merge(flat(a, 0), flat(b, 1), key=lambda x: (x[0], x[1])):
+    merged = heapq.merge(*(flat(s, i) for i, s in enumerate(streams)), key=lambda x: (x[0], x[1]))
+    for _, _, e in merged:
         if bar is not None:
             bar.update(1)
         yield e
@@ -358,14 +405,17 @@ class Engine:
         return None if all(k in visible for k in self.index.vis_keys) else set(visible)
 
     def apply(self, op: str, obj_id: int) -> None:
-        if op in ("post", "comment"):
-            ev = post_evidence(obj_id) if op == "post" else comment_evidence(obj_id)
+        if op in INDEXERS:
+            ev = INDEXERS[op](obj_id)
             if ev is None:
                 self.index.remove(f"{op[0]}{obj_id}")
             else:
                 self.index.add(ev)
         elif op in ("unpost", "uncomment"):
             self.index.remove(f"{op[2]}{obj_id}")
+
+
+INDEXERS = {"post": post_evidence, "comment": comment_evidence, "decline": decline_evidence}
 
 
 def _stamp(index_path: Path, model_path: Path) -> tuple:
@@ -498,7 +548,7 @@ def reset() -> None:
 
 def record(op: str, obj_id: int) -> None:
     """Journal an incremental change so that every process applies it on its next query."""
-    if op not in ("post", "comment", "unpost", "uncomment"):
+    if op not in (*INDEXERS, "unpost", "uncomment"):
         raise ValueError(f"unknown expertise index operation {op!r}")
     index_path, _, _ = paths()
     if not index_path.exists():
@@ -533,7 +583,8 @@ def ensure_fresh(engine_: Engine | None = None) -> Engine:
             for pk in live.values_list("pk", flat=True).iterator(chunk_size=50_000)
             if f"c{pk}" not in where
         ]
-    missing = len(missing_posts) + len(missing_comments)
+    missing_declines = [pk for pk in decline_rows().values_list("pk", flat=True) if f"d{pk}" not in where]
+    missing = len(missing_posts) + len(missing_comments) + len(missing_declines)
     if not missing:
         return eng
     if missing > max(1000, eng.index.n_docs // 10):
@@ -543,4 +594,5 @@ def ensure_fresh(engine_: Engine | None = None) -> Engine:
     with _journal_lock(journal), open(journal, "a") as f:
         f.writelines(f"post {pk}\n" for pk in missing_posts)
         f.writelines(f"comment {pk}\n" for pk in missing_comments)
+        f.writelines(f"decline {pk}\n" for pk in missing_declines)
     return get_engine()

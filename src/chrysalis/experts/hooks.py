@@ -41,6 +41,10 @@ def comment_removed(comment_id: int) -> None:
     _enqueue("unindex_comment_task", comment_id)
 
 
+def declined(request_id: int) -> None:
+    _enqueue("index_decline_task", request_id)
+
+
 def question_asked(question_id: int) -> None:
     _enqueue("route_question_task", question_id)
 

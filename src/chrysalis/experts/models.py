@@ -48,6 +48,7 @@ class RoutingRequest(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     score = models.FloatField(default=0.0)  # the expert's ranking score when asked
     answered_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
     declined_reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)
     response_seconds = models.PositiveIntegerField(null=True, blank=True)
 

@@ -26,10 +26,8 @@ from chrysalis.spaces.queries import content_visible_q, readable_spaces_q
 from expertise import Query
 from expertise.index import from_epoch
 from expertise.profiles import build_profile
-from expertise.text import tokens
 
 MAX_QUERY_CHARS = 500
-DECLINE_PENALTY = 3.0  # score units (the model's standardised scale) at full similarity
 KIND_LABEL = {
     "answer": "Answer",
     "accepted_answer": "Accepted answer",
@@ -80,48 +78,6 @@ def settings_for(user) -> ExpertSettings:
     return found or ExpertSettings(user=user)
 
 
-# ------------------------------------------------------------------------------------------ decline feedback
-
-
-def _similarity(a: set[str], b: set[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / len(a | b)
-
-
-def question_terms(title: str, body: str = "", tags=()) -> set[str]:
-    return set(tokens(title)) | {"tag:" + t.lower() for t in tags} | set(tokens(body)[:50])
-
-
-def decline_penalties(person_ids, terms: set[str], visible: set | None) -> dict[int, float]:
-    """A "not my area" decline lowers that person's score for similar questions: penalty =
-    DECLINE_PENALTY x the highest Jaccard similarity between this question's terms and a declined
-    question's (title + tags). Only declines of questions readable under `visible` count."""
-    rows = list(
-        RoutingRequest.objects.filter(
-            expert_id__in=list(person_ids),
-            status=RoutingRequest.Status.DECLINED,
-            declined_reason=RoutingRequest.Reason.NOT_MY_AREA,
-        ).values_list("expert_id", "question_id", "question__title", "question__space_id")
-    )
-    if not rows:
-        return {}
-    from chrysalis.posts.models import Post
-
-    tags: dict[int, list[str]] = {}
-    for pid, name in Post.tags.through.objects.filter(post_id__in={r[1] for r in rows}).values_list(
-        "post_id", "tag__name"
-    ):
-        tags.setdefault(pid, []).append(name)
-    out: dict[int, float] = {}
-    for expert, qid, title, space in rows:
-        if visible is not None and engine.space_key(space) not in visible:
-            continue
-        sim = _similarity(terms, question_terms(title, "", tags.get(qid, ())))
-        out[expert] = max(out.get(expert, 0.0), DECLINE_PENALTY * sim)
-    return out
-
-
 def rank_people(
     title: str,
     body: str = "",
@@ -134,8 +90,8 @@ def rank_people(
     exclude: set[str] | None = None,
     explain: bool = True,
 ):
-    """Engine hits (best first) with the decline feedback applied, without deactivated or opted-out
-    people (checked for the hits only: two small queries)."""
+    """Engine hits (best first) without deactivated or opted-out people (checked for the hits only: two
+    small queries). Decline feedback is inside the engine's model (its `declined` feature)."""
     eng = engine.get_engine()
     norm = eng.normalise_visible(visible)
     hits = eng.ranker.rank(
@@ -151,9 +107,6 @@ def rank_people(
         ExpertSettings.objects.filter(user_id__in=ids, opt_out_of_expertise=True).values_list("user_id", flat=True)
     )
     hits = [h for h in hits if int(h.person) in ok]
-    pen = decline_penalties([int(h.person) for h in hits], question_terms(title, body, tags), visible)
-    if pen:
-        hits = sorted(hits, key=lambda h: -(h.score - pen.get(int(h.person), 0.0)))
     return hits[:limit]
 
 

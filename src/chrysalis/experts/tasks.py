@@ -31,6 +31,12 @@ def unindex_comment_task(comment_id: int) -> None:
 
 
 @task
+def index_decline_task(request_id: int) -> None:
+    """A "not my area" decline: the ranker's `declined` feature sees it on the next query."""
+    engine.record("decline", request_id)
+
+
+@task
 def rebuild_task() -> dict:
     return engine.rebuild()
 

@@ -211,3 +211,57 @@ def test_hour_of_day_affinity_prefers_people_awake_at_that_hour():
     pm = {h.person: h.features["hour_aff"] for h in
           ExpertRanker(index).rank(Query("widgets", created=day(30) + timedelta(hours=19)))}
     assert am["morning"] > am["evening"] and pm["evening"] > pm["morning"]
+
+
+def routed_history(decline_vis: str | None = None) -> list[Evidence]:
+    """Bob and Erin both answer Kubernetes questions (helm and ingress); from day 60 Erin says "not my
+    area" to every helm question routed to her and only Bob answers them."""
+    docs = []
+    for k in range(160):
+        helm = k % 2 == 0
+        words = "helm chart values template release" if helm else "ingress controller tls certificate route"
+        qid = f"k{k}"
+        docs.append(Evidence(f"q{qid}", f"asker{k % 7}", "question", day(k), f"kubernetes {words.split()[0]} {k}",
+                             f"<p>{words}</p>", ("kubernetes",), question_id=qid))
+        answerers = ["bob"] if helm and k >= 60 else (["bob", "erin"] if k % 4 < 2 else ["erin", "bob"])
+        for i, who in enumerate(answerers[:1] if k % 3 else answerers):
+            docs.append(Evidence(f"a{qid}-{who}", who, "answer", day(k + 0.2 + i * 0.1), "", f"<p>{words} fix</p>",
+                                 question_id=qid))
+        if helm and k >= 60:
+            docs.append(Evidence(f"d{qid}", "erin", "decline", day(k + 0.1), question_id=qid,
+                                 visibility=decline_vis))
+        docs.append(Evidence(f"c{qid}", "carol", "answer", day(k + 0.3), "", "<p>espresso crema</p>",
+                             question_id=f"x{k}"))
+    return docs
+
+
+def test_declines_are_learned_by_fit_and_lower_similar_questions_only():
+    from expertise.ranking import FEATURES
+
+    index = ExpertiseIndex.build(routed_history())
+    ranker = ExpertRanker(index)
+    examples = ranker.training_examples()
+    col = FEATURES.index("declined")
+    assert any((X[:, col] > 0).any() for X, _ in examples)  # decliners are among the training candidates
+    model = ranker.fit()
+    assert model.trained_on >= 30
+    assert model.weights[col] < 0 and model.std[col] != 1.0  # learned from the declines, not the prior
+    helm = Query("kubernetes helm chart values", "", ("kubernetes",), "dave", created=day(200))
+    hits = {h.person: h for h in ExpertRanker(index, model).rank(helm, limit=5)}
+    assert hits["erin"].features["declined"] > 0 and hits["bob"].features["declined"] == 0
+    assert hits["bob"].score > hits["erin"].score
+    ingress = Query("kubernetes ingress controller tls", "", ("kubernetes",), "dave", created=day(200))
+    other = {h.person: h for h in ExpertRanker(index, model).rank(ingress, limit=5)}
+    # the match is to what was declined: the shared "kubernetes" counts a little, helm terms a lot
+    assert 0 < other["erin"].features["declined"] < hits["erin"].features["declined"] / 2
+    assert "decline" not in {e.kind for h in hits.values() for e in h.evidence}  # never shown as evidence
+
+
+def test_a_decline_in_a_private_space_counts_only_for_its_readers():
+    index = ExpertiseIndex.build(routed_history(decline_vis="space:3"))
+    helm = Query("kubernetes helm chart values", "", ("kubernetes",), "dave", created=day(200))
+    outsider = {h.person: h for h in ExpertRanker(index).rank(helm, limit=5, visible={None})}
+    member = {h.person: h for h in ExpertRanker(index).rank(helm, limit=5, visible={None, "space:3"})}
+    assert outsider["erin"].features["declined"] == 0 and member["erin"].features["declined"] > 0
+    profile = build_profile(index, "erin", visible={None, "space:3"})
+    assert profile.questions == 0 and all(t.evidence_count for t in profile.topics)

@@ -103,7 +103,7 @@ def test_answered_question_is_not_escalated_and_answer_is_recorded(kube, setting
 
 
 @pytest.mark.django_db
-def test_decline_not_my_area_feeds_back(kube):
+def test_decline_not_my_area_feeds_back(kube, django_capture_on_commit_callbacks):
     q = new_question(kube, title="Kubernetes ingress certificate renewal")
     actions.route_question(q)
     req = RoutingRequest.objects.get(question=q, expert=kube["alice"])
@@ -112,26 +112,39 @@ def test_decline_not_my_area_feeds_back(kube):
     with pytest.raises(NotFound):
         actions.decline_request(kube["bob"], req.pk, "busy")
     assert RoutingRequest.objects.get(pk=req.pk).status == "pending"
-    before = queries.rank_people("Kubernetes ingress certificate", "", ["kubernetes"], visible={None})
-    actions.decline_request(kube["alice"], req.pk, "not my area")
+
+    def alice(title, tags=("kubernetes",)):
+        hits = queries.rank_people(title, "", list(tags), visible={None}, limit=10)
+        return next(h for h in hits if h.person == str(kube["alice"].pk))
+
+    before = alice("Kubernetes ingress certificate")
+    unrelated_before = alice("Postgres vacuum tuning", ())
+    with django_capture_on_commit_callbacks(execute=True):  # the task journals the decline
+        actions.decline_request(kube["alice"], req.pk, "not my area")
     with pytest.raises(Conflict):
         actions.decline_request(kube["alice"], req.pk, "busy")
-    after = queries.rank_people("Kubernetes ingress certificate", "", ["kubernetes"], visible={None})
-    score = {h.person: h.score for h in before}
-    pen = queries.decline_penalties(
-        [kube["alice"].pk],
-        queries.question_terms("Kubernetes ingress certificate", "", ["kubernetes"]),
-        {None},
-    )
-    assert pen[kube["alice"].pk] > 0
-    assert [h.person for h in after].index(str(kube["alice"].pk)) >= [h.person for h in before].index(
-        str(kube["alice"].pk)
-    )
-    assert score  # alice is still findable, just lower for similar questions
-    # unrelated questions are not penalised
-    assert queries.decline_penalties([kube["alice"].pk], {"postgres", "tag:postgres"}, {None}) == {
-        kube["alice"].pk: 0.0
-    }
+    stored = RoutingRequest.objects.get(pk=req.pk)
+    assert stored.declined_at is not None and stored.declined_reason == "not my area"
+    assert f"d{req.pk}" in engine.get_engine().index.where  # decline evidence in the index
+    after = alice("Kubernetes ingress certificate")
+    assert before.features["declined"] == 0 < after.features["declined"]
+    weight = engine.get_engine().model.weights[list(engine.get_engine().model.features).index("declined")]
+    assert weight < 0 and after.score < before.score  # the model's declined weight lowers her
+    assert alice("Postgres vacuum tuning", ()).score == unrelated_before.score  # unrelated: unchanged
+    # a rebuild keeps it (the decline is read from the database like any other evidence)
+    engine.rebuild()
+    assert alice("Kubernetes ingress certificate").features["declined"] == after.features["declined"]
+
+
+@pytest.mark.django_db
+def test_busy_is_not_decline_evidence(kube, django_capture_on_commit_callbacks):
+    q = new_question(kube)
+    actions.route_question(q)
+    req = RoutingRequest.objects.get(question=q, expert=kube["alice"])
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.decline_request(kube["alice"], req.pk, "busy")
+    assert f"d{req.pk}" not in engine.get_engine().index.where
+    assert RoutingRequest.objects.get(pk=req.pk).status == "declined"
 
 
 @pytest.mark.django_db
