@@ -3,9 +3,11 @@
 
 Imports `load_site`, `split`, `baselines` and `metrics` from the judge
 (../shared/bench/routing.py, or $ROUTING_JUDGE), builds the index from the training period only
-(questions and answers created before the cut-off, accepted flags only for answers before it, no
-scores), learns the weights from that history, ranks every test question in-process and prints the
-judge's table plus the system row, per-site ratios and macro averages.
+(questions and answers created before the cut-off, accepted flags only for answers before it, and,
+as the CLI import indexes them, scores summed from the votes before it and comments before it on
+questions that had no answer by then), learns the weights from that history, ranks every test
+question in-process and prints the judge's table plus the system row, per-site ratios and macro
+averages.
 
 Usage: bench/expertise_eval.py [SITE_DIR ...] [--json]
 """
@@ -41,20 +43,55 @@ def ts(s: str) -> datetime:
     return datetime.fromisoformat(s[:26])
 
 
-def training_evidence(sp) -> list[Evidence]:
+def _rows(path: Path):
+    import xml.etree.ElementTree as ET
+    if not path.exists():
+        return
+    for _, row in ET.iterparse(path):
+        if row.tag == "row":
+            yield dict(row.attrib)
+        row.clear()
+
+
+def training_evidence(sp, site: Path | None = None) -> list[Evidence]:
+    """What `chrysalis import stackexchange --until T` puts in the index: questions, answers (accepted only
+    when accepted before T), vote scores before T, and comments before T on questions without answers
+    before T (see chrysalis.experts.engine.comment_rows)."""
     docs = []
     by_id = {q.id: q for q in sp.train_questions}
+    score: dict[str, int] = {}
+    if site is not None:
+        for v in _rows(site / "Votes.xml"):
+            if v.get("CreationDate", "9999") < sp.cutoff and v.get("VoteTypeId") in ("2", "3"):
+                pid = v.get("PostId", "")
+                score[pid] = score.get(pid, 0) + (1 if v["VoteTypeId"] == "2" else -1)
+    answered = set()
     for q in sp.train_questions:
         if q.asker:
             docs.append(Evidence(id=f"q{q.id}", person=q.asker, kind="question", created=ts(q.created),
-                                 title=q.title, text=q.body, tags=tuple(q.tags), question_id=q.id))
+                                 title=q.title, text=q.body, tags=tuple(q.tags), score=score.get(q.id, 0),
+                                 question_id=q.id))
     for a in sp.train_answers:
         q = by_id.get(a.question)
-        if not a.author or q is None:
+        if q is None:
+            continue
+        answered.add(q.id)
+        if not a.author:
             continue
         kind = "accepted_answer" if q.accepted_answer == a.id else "answer"
         docs.append(Evidence(id=f"a{a.id}", person=a.author, kind=kind, created=ts(a.created), title=q.title,
-                             text=a.body, tags=tuple(q.tags), question_id=q.id))
+                             text=a.body, tags=tuple(q.tags), score=score.get(a.id, 0), question_id=q.id))
+    if site is not None:
+        for c in _rows(site / "Comments.xml"):
+            q = by_id.get(c.get("PostId", ""))
+            user = c.get("UserId")
+            if q is None or q.id in answered or not user or user == "-1":
+                continue
+            if c.get("CreationDate", "9999") >= sp.cutoff:
+                continue
+            docs.append(Evidence(id=f"c{c['Id']}", person=f"se:{user}", kind="comment",
+                                 created=ts(c["CreationDate"]), title=q.title, text=c.get("Text", ""),
+                                 tags=tuple(q.tags), question_id=q.id))
     return docs
 
 
@@ -63,7 +100,7 @@ def evaluate_site(judge, site: Path, limit: int = 100) -> dict:
     rows = {name: judge.metrics({q.id: r(q) for q, _, _ in sp.tests}, sp)
             for name, r in judge.baselines(sp).items()}
     t0 = time.perf_counter()
-    index = ExpertiseIndex.build(training_evidence(sp))
+    index = ExpertiseIndex.build(training_evidence(sp, site))
     t1 = time.perf_counter()
     ranker = ExpertRanker(index)
     ranker.fit()

@@ -84,7 +84,8 @@ def main() -> int:
     t = time.perf_counter()
     eng = engine.get_engine()
     print(
-        f"index load: {time.perf_counter() - t:.1f} s, {eng.index.n_docs:,} documents, {len(eng.index.people):,} people, "
+        f"index load: {time.perf_counter() - t:.1f} s, {eng.index.n_docs:,} documents, "
+        f"{len(eng.index.people):,} people, "
         f"{len(eng.index.terms_list):,} terms, model trained on {eng.model.trained_on} questions"
     )
     size = sum(p.stat().st_size for p in engine.data_dir().iterdir() if p.is_file())

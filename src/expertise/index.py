@@ -6,8 +6,11 @@ when queried and merged into the base once it grows. Sorting the base by time ma
 view a prefix of the rows, so every statistic a query uses (term frequencies, document frequencies,
 average lengths, per-person counts) can be computed from evidence created strictly before t.
 
-Bulk build is `ExpertiseIndex.build(docs)`; incremental update is `index.add(doc)`. Both end in the
-same state (the tests check it). `save(path)` / `load(path)` round-trip through one .npz file.
+Bulk build is `ExpertiseIndex.build(docs)`: documents go into flat typed arrays (a few bytes per term
+occurrence, no Python object per term) and become the base segment in one step, with no intermediate
+merges, so a large organisation builds in one pass with little more memory than the final index.
+Incremental update is `index.add(doc)`. Both end in the same state (the tests check it).
+`save(path)` / `load(path)` round-trip through one .npz file.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from __future__ import annotations
 import io
 import json
 import math
+from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -149,13 +154,17 @@ class ExpertiseIndex:
 
     # ----------------------------------------------------------------- building
     @classmethod
-    def build(cls, docs: Iterable[Evidence]) -> ExpertiseIndex:
-        """Bulk build: documents in any order (questions are handled before their answers)."""
+    def build(cls, docs: Iterable[Evidence], ordered: bool = False) -> ExpertiseIndex:
+        """Bulk build: documents in any order (sorted first, questions before their answers), or
+        `ordered=True`: streamed as given (never listed) where every question comes before the
+        documents that attach to it; the rows are put in time order at the end."""
         index = cls()
-        ordered = sorted(docs, key=lambda d: (to_epoch(d.created), d.kind != "question"))
-        for d in ordered:
-            index._stage(d)
-        index._merge()
+        if not ordered:
+            docs = sorted(docs, key=lambda d: (to_epoch(d.created), d.kind != "question"))
+        loader = _BulkLoader(index)
+        for d in docs:
+            loader.add(d)
+        loader.finish()
         return index
 
     def add(self, doc: Evidence) -> None:
@@ -204,27 +213,39 @@ class ExpertiseIndex:
             return None
         if loc[0] == 0:
             return self.base.row_terms(loc[1])
+        if loc[0] == 2:  # being bulk loaded
+            return self._bulk.row_terms(loc[1])
         r = self.pending[loc[1]]
         return np.asarray(r[9]), np.asarray(r[10])
 
-    def _stage(self, d: Evidence) -> None:
-        if d.id in self.where:
-            self.remove(d.id)
+    def _row(self, d: Evidence) -> tuple:
+        """The stored row of a document: (id, title, person, kind, created, score, vis, parent_asker,
+        alive, term ids (sorted int32 array), term frequencies (float32 array), question number)."""
         parent = -1
         qterms = None
         if d.kind != "question" and d.question_id:
             qkey = "q:" + d.question_id
             parent = self.question_asker.get(qkey, -1)
             qterms = self._doc_terms(self.question_doc.get(qkey, ""))
-        counts: dict[int, float] = {}
         # an answer's document is its own text plus its question's (title, body, tags) when known
         own = document_terms("", d.text) if qterms is not None else document_terms(d.title, d.text, d.tags)
-        for t in own:
-            j = self._intern(t)
-            counts[j] = counts.get(j, 0.0) + 1.0
-        if qterms is not None:
-            for j, f in zip(qterms[0].tolist(), qterms[1].tolist(), strict=True):
-                counts[j] = counts.get(j, 0.0) + f
+        counts = Counter(own)
+        get = self.vocab.get
+        ids = []
+        for t in counts:
+            j = get(t)
+            ids.append(self._intern(t) if j is None else j)
+        keys = np.array(ids, dtype=np.int32)
+        tfs = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        if qterms is not None and len(qterms[0]):
+            keys = np.concatenate([keys, np.asarray(qterms[0], dtype=np.int32)])
+            tfs = np.concatenate([tfs, np.asarray(qterms[1], dtype=np.float32)])
+            keys, inv = np.unique(keys, return_inverse=True)
+            tfs = np.bincount(inv, weights=tfs, minlength=len(keys)).astype(np.float32)
+            keys = keys.astype(np.int32)
+        else:
+            order = np.argsort(keys, kind="stable")
+            keys, tfs = keys[order], tfs[order]
         # a question is known by its question_id when given (else its id); answers point at it
         qkey = "q:" + ((d.question_id or d.id) if d.kind == "question" else (d.question_id or ""))
         qnum = -1
@@ -237,9 +258,13 @@ class ExpertiseIndex:
         if vis is None:
             vis = self.vis_id[d.visibility] = len(self.vis_keys)
             self.vis_keys.append(d.visibility)
-        keys = sorted(counts)
-        row = (d.id, d.title[:200], self.person_index(d.person), KIND_ID[d.kind], to_epoch(d.created),
-               float(d.score), vis, parent, True, keys, [counts[k] for k in keys], qnum)
+        return (d.id, d.title[:200], self.person_index(d.person), KIND_ID[d.kind], to_epoch(d.created),
+                float(d.score), vis, parent, True, keys, tfs, qnum)
+
+    def _stage(self, d: Evidence) -> None:
+        if d.id in self.where:
+            self.remove(d.id)
+        row = self._row(d)
         self.where[d.id] = (1, len(self.pending))
         self.pending.append(row)
         self._pending_seg = None
@@ -367,3 +392,75 @@ class ExpertiseIndex:
                                    True)
         index.where = {d: (0, i) for i, d in enumerate(index.base.ids)}
         return index
+
+
+class _BulkLoader:
+    """Columns of a bulk build in flat typed arrays; `finish()` turns them into the base segment.
+
+    A question must come before the documents attached to it; otherwise any order (`finish` sorts
+    the rows by time, stably). A document id seen again replaces the earlier row, as `add` does."""
+
+    def __init__(self, index: ExpertiseIndex):
+        if index.base.n or index.pending:
+            raise ValueError("bulk loading needs an empty index")
+        self.index = index
+        self.ids: list[str] = []
+        self.titles: list[str] = []
+        self.person, self.vis, self.parent_asker, self.parent_q = array("i"), array("i"), array("i"), array("i")
+        self.kind, self.alive = array("b"), array("b")
+        self.created, self.score = array("d"), array("f")
+        self.indptr, self.indices, self.data = array("q", [0]), array("i"), array("f")
+        index._bulk = self
+
+    def row_terms(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        a, b = self.indptr[i], self.indptr[i + 1]  # copies: a view would pin the growing arrays
+        return np.frombuffer(self.indices[a:b], dtype=np.int32), np.frombuffer(self.data[a:b], dtype=np.float32)
+
+    def add(self, d: Evidence) -> None:
+        index = self.index
+        old = index.where.get(d.id)
+        if old is not None:
+            self.alive[old[1]] = 0
+        r = index._row(d)
+        index.where[d.id] = (2, len(self.ids))
+        self.ids.append(r[0])
+        self.titles.append(r[1])
+        self.person.append(r[2])
+        self.kind.append(r[3])
+        self.created.append(r[4])
+        self.score.append(r[5])
+        self.vis.append(r[6])
+        self.parent_asker.append(r[7])
+        self.alive.append(1)
+        self.indices.frombytes(r[9].tobytes())
+        self.data.frombytes(r[10].tobytes())
+        self.indptr.append(len(self.indices))
+        self.parent_q.append(r[11])
+
+    def finish(self) -> None:
+        index = self.index
+        n, n_terms = len(self.ids), len(index.terms_list)
+        col = {name: np.frombuffer(getattr(self, name), dtype=dt) for name, dt in (
+            ("person", np.int32), ("kind", np.int8), ("created", np.float64), ("score", np.float32),
+            ("vis", np.int32), ("parent_asker", np.int32), ("alive", np.int8), ("parent_q", np.int32))}
+        flat = []
+        for name, dt in (("data", np.float32), ("indices", np.int32), ("indptr", np.int64)):
+            flat.append(np.frombuffer(getattr(self, name), dtype=dt).copy())  # one at a time: low peak
+            setattr(self, name, None)
+        terms = sp.csr_matrix(tuple(flat), shape=(n, n_terms))
+        del flat
+        keep = np.flatnonzero(col["alive"])
+        order = keep[np.argsort(col["created"][keep], kind="stable")]
+        ids, titles = self.ids, self.titles
+        if len(order) != n or (n and np.any(order != np.arange(n))):  # not already in order: reorder
+            ids, titles = [ids[i] for i in order], [titles[i] for i in order]
+            terms = terms[order]
+            col = {k: v[order] for k, v in col.items()}
+        else:
+            col = {k: v.copy() for k, v in col.items()}  # own the memory (the arrays are released below)
+        alive = np.ones(len(ids), dtype=bool)
+        index.base = Segment._make(ids, titles, col["person"], col["kind"], col["created"], col["score"], col["vis"],
+                                   col["parent_asker"], alive, col["parent_q"], terms, True)
+        index.where = {d: (0, i) for i, d in enumerate(ids)}
+        del index._bulk
+        index._touch()

@@ -78,6 +78,7 @@ TOP_DOCS = 200
 MAX_QUERY_TERMS = 64
 MAX_DF_FRACTION, MIN_DF_CAP = 0.02, 2000
 FLOOR = -30.0  # log-activity floor, relative to the most active candidate
+CUT_BUDGET, MIN_CUTS = 2e8, 64  # training: distinct cut-offs <= max(MIN_CUTS, CUT_BUDGET / indexed rows)
 
 
 @dataclass
@@ -222,11 +223,18 @@ class FeatureExtractor:
         key = ("stats", index.version, len(index.people)) if now and visible is None else None
         if key is not None and key in index._cache:
             return slices, index._cache[key], latest
+        # the last "as of t" statistics are kept too: training asks for the same cut-off many times in a row
+        at = ("stats-at", index.version, len(index.people), t) if not now and visible is None else None
+        last = getattr(self, "_last_at", None)
+        if at is not None and last is not None and last[0] == at:
+            return slices, last[1], last[2]
         tref = latest if now else max((float(sl.select(sl.seg.created).max()) for sl in slices
                                        if sl.stop and (sl.mask is None or sl.mask.any())), default=t or 0.0)
         st = self.person_stats(slices, tref)
         if key is not None:
             index._cache[key] = st
+        if at is not None:
+            self._last_at = (at, st, tref)
         return slices, st, tref
 
     @staticmethod
@@ -615,8 +623,10 @@ class ExpertRanker:
 
     # ---------------------------------------------------------------- learning
     def training_examples(self, max_questions: int = 1500, snapshots=(0.5, 0.6, 0.7, 0.8),
-                          horizon: float = 0.2, live: float = 0.2, max_candidates: int = 300, seed: int = 0):
-        """(X, positives mask) per historical question, features as of just before the question."""
+                          horizon: float = 0.2, live: float = 0.2, max_candidates: int = 300, seed: int = 0,
+                          progress: Callable[[int, int], None] | None = None):
+        """(X, positives mask) per historical question, features as of just before the question.
+        `progress(done, total)` is called with 0 first, then with 1 per training question."""
         index = self.index
         index.compact()
         seg = index.base
@@ -637,6 +647,7 @@ class ExpertRanker:
         # Snapshots: like a frozen index queried later, features for a question come from the evidence
         # before a snapshot time that precedes it (gap 0 up to a horizon), as in the time-split protocol.
         pairs: list[tuple[int, float]] = []
+        snapshot_cuts: set[float] = set()
         answered = [r for r in q_rows if int(seg.parent_q[r]) in answerers]
         if len(answered) < 10:
             return []
@@ -647,6 +658,7 @@ class ExpertRanker:
             if lo >= nq:
                 continue
             cut = float(seg.created[answered[lo]])
+            snapshot_cuts.add(cut)
             for r in answered[lo: lo + span]:
                 pairs.append((int(r), cut))
         if live:  # and as a live index would see them: everything up to the question
@@ -654,9 +666,22 @@ class ExpertRanker:
         if len(pairs) > max_questions:
             pick = rng.choice(len(pairs), size=max_questions, replace=False)
             pairs = [pairs[i] for i in sorted(pick)]
+        # Every distinct cut-off costs one pass over the evidence (the per-person statistics). On a large
+        # index the live questions share the cut-off of their time bucket (evidence up to the bucket's
+        # start; the question's own time still sets the gap), keeping the build linear in its size.
+        cuts = np.unique([c for _, c in pairs])
+        budget = max(MIN_CUTS, int(CUT_BUDGET / max(1, seg.n)))
+        if len(cuts) > budget:
+            bounds = np.unique(np.concatenate([cuts[np.linspace(0, len(cuts) - 1, budget).astype(int)],
+                                               [c for c in cuts if c in snapshot_cuts]]))
+            pairs = [(r, float(bounds[np.searchsorted(bounds, c, side="right") - 1])) for r, c in pairs]
         pairs.sort(key=lambda x: (x[1], x[0]))
         out = []
+        if progress is not None:
+            progress(0, len(pairs))
         for r, cut in pairs:
+            if progress is not None:
+                progress(1, len(pairs))
             asker = int(seg.person[r])
             terms, _ = seg.row_terms(r)
             qterms = terms.tolist()
@@ -677,10 +702,11 @@ class ExpertRanker:
             out.append((X, pos))
         return out
 
-    def fit(self, examples=None, l2: float | None = 0.1, min_questions: int = 30) -> RankerModel:
+    def fit(self, examples=None, l2: float | None = 0.1, min_questions: int = 30,
+            progress: Callable[[int, int], None] | None = None) -> RankerModel:
         """l2=None picks the regularisation by a time split of the history (`choose_l2`)."""
         # conditional-logit weights, shrunk towards the defaults; the defaults alone when history is short
-        examples = self.training_examples() if examples is None else examples
+        examples = self.training_examples(progress=progress) if examples is None else examples
         if len(examples) < min_questions:
             self.model = RankerModel.default()
             self.model.trained_on = len(examples)

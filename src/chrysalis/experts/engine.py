@@ -243,7 +243,9 @@ def decline_evidence(request_id: int) -> Evidence | None:
 
 
 def iter_evidence(progress: bool = False) -> Iterator[Evidence]:
-    """All live evidence in creation order (questions before their answers), read in chunks."""
+    """All live evidence, read in chunks: posts in creation order (so every question comes before its
+    answers), then comments and declines (which attach to posts already read) in key order. The index's
+    bulk loader puts the rows in time order at the end, so no query ever has to sort a whole table."""
     from chrysalis.posts.models import Post
 
     # deactivated people are never experts; their content would only skew the statistics
@@ -259,7 +261,7 @@ def iter_evidence(progress: bool = False) -> Iterator[Evidence]:
 
         bar = tqdm(total=total, desc="expertise evidence", unit="item", mininterval=1.0)
 
-    def post_chunks():
+    def post_chunks():  # keyset pagination on (created_at, pk): the post_newest index, no sort
         last = None
         while True:
             qs = posts.order_by("created_at", "pk")
@@ -270,48 +272,33 @@ def iter_evidence(progress: bool = False) -> Iterator[Evidence]:
                 return
             last = (rows[-1][5], rows[-1][0])
             tags = _tags_of({r[0] for r in rows} | {r[8] for r in rows if r[8]})
-            yield [e for e in (_post_evidence(r, tags) for r in rows) if e is not None]
+            yield [e for e in (_post_evidence(r, tags) for r in rows) if e is not None], len(rows)
 
-    def comment_chunks():
+    def comment_chunks():  # by primary key
         if not include_comments():
             return
-        last = None
+        last = 0
         while True:
-            qs = comments.order_by("created_at", "pk")
-            if last is not None:
-                qs = qs.filter(created_at__gte=last[0]).exclude(created_at=last[0], pk__lte=last[1])
-            rows = list(qs.values_list(*COMMENT_FIELDS)[:CHUNK])
+            rows = list(comments.filter(pk__gt=last).order_by("pk").values_list(*COMMENT_FIELDS)[:CHUNK])
             if not rows:
                 return
-            last = (rows[-1][3], rows[-1][0])
+            last = rows[-1][0]
             tags = _tags_of({r[8] if r[5] == "answer" and r[8] else r[4] for r in rows})
-            yield [_comment_evidence(r, tags) for r in rows]
+            yield [_comment_evidence(r, tags) for r in rows], len(rows)
 
     def decline_chunks():
-        rows = list(declines.order_by("when", "pk").values_list(*DECLINE_FIELDS))
+        rows = list(declines.order_by("pk").values_list(*DECLINE_FIELDS))
         if rows:
             tags = _tags_of({r[3] for r in rows})
-            yield [_decline_evidence(r, tags) for r in rows]
+            yield [_decline_evidence(r, tags) for r in rows], len(rows)
 
-    # merge the time-ordered streams (questions come before anything attached to them)
-    yield from _merge_sorted([post_chunks(), comment_chunks(), decline_chunks()], bar)
+    for chunks in (post_chunks(), comment_chunks(), decline_chunks()):
+        for evidence, read in chunks:
+            yield from evidence
+            if bar is not None:
+                bar.update(read)
     if bar is not None:
         bar.close()
-
-
-def _merge_sorted(streams: list[Iterator[list[Evidence]]], bar) -> Iterator[Evidence]:
-    import heapq
-
-    def flat(chunks, tag):
-        for chunk in chunks:
-            for e in chunk:
-                yield (e.created, tag, e)
-
-    merged = heapq.merge(*(flat(s, i) for i, s in enumerate(streams)), key=lambda x: (x[0], x[1]))
-    for _, _, e in merged:
-        if bar is not None:
-            bar.update(1)
-        yield e
 
 
 def post_evidence(post_id: int) -> Evidence | None:
@@ -430,20 +417,23 @@ def _stamp(index_path: Path, model_path: Path) -> tuple:
 
 
 def build_index(progress: bool = False) -> ExpertiseIndex:
-    """The index of every live item, built in time order with few large merges."""
-    index = ExpertiseIndex()
-    index.MERGE_MIN = 250_000  # merge rarely while bulk loading; compact at the end
-    index.MERGE_FRACTION = 0.6
-    for ev in iter_evidence(progress):
-        index.add(ev)
-    index.compact()
-    del index.MERGE_MIN, index.MERGE_FRACTION  # back to the class defaults for incremental use
-    return index
+    """The index of every live item, streamed into the engine's bulk loader (which sorts by time)."""
+    return ExpertiseIndex.build(iter_evidence(progress), ordered=True)
 
 
-def fit_model(index: ExpertiseIndex) -> RankerModel:
-    ranker = ExpertRanker(index)
-    return ranker.fit()
+def fit_model(index: ExpertiseIndex, progress: bool = False) -> RankerModel:
+    """The ranker's weights learned from the organisation's history (a bar over its training questions)."""
+    if not progress:
+        return ExpertRanker(index).fit()
+    from tqdm import tqdm
+
+    with tqdm(desc="learning the ranking", unit="question", mininterval=1.0) as bar:
+
+        def tick(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done)
+
+        return ExpertRanker(index).fit(progress=tick)
 
 
 def save(index: ExpertiseIndex, model: RankerModel) -> None:
@@ -463,7 +453,7 @@ def rebuild(progress: bool = False) -> dict:
     t0 = time.perf_counter()
     index = build_index(progress)
     t1 = time.perf_counter()
-    model = fit_model(index)
+    model = fit_model(index, progress)
     t2 = time.perf_counter()
     save(index, model)
     reset()

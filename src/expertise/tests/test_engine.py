@@ -118,6 +118,21 @@ def test_incremental_add_equals_bulk_build():
     assert (inc.base.terms != bulk.base.terms).nnz == 0
 
 
+def test_streamed_bulk_build_reorders_and_replaces_like_add():
+    docs = corpus()
+    streamed = docs[:10] + docs[12:] + docs[10:12]  # two late arrivals, questions still before answers
+    streamed.append(Evidence("a0-1", "erin", "answer", day(1.5), "", "vacuum freeze", question_id="0-1"))
+    index = ExpertiseIndex.build(iter(streamed), ordered=True)
+    inc = ExpertiseIndex()
+    for d in streamed:
+        inc.add(d)
+    inc.compact()
+    assert index.base.ids == inc.base.ids and index.terms_list == inc.terms_list
+    assert (index.base.terms != inc.base.terms).nnz == 0 and list(index.base.person) == list(inc.base.person)
+    assert np.all(np.diff(index.base.created) >= 0) and index.n_docs == len(docs)
+    assert index.people[index.base.person[index.where["a0-1"][1]]] == "erin"  # the later row replaced it
+
+
 def test_pending_documents_are_searchable_before_merge():
     index = ExpertiseIndex.build(corpus())
     index.add(Evidence("x1", "zoe", "answer", day(60), "rust borrow checker", "lifetimes borrow rust", ("rust",)))
