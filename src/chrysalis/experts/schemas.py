@@ -39,6 +39,7 @@ class RoutingOut(Schema):
     round: int
     status: str
     declined_reason: str
+    declined_at: datetime | None
     answered_at: datetime | None
     response_seconds: int | None
 
@@ -96,6 +97,7 @@ def routing_out(r) -> dict:
         "round": r.round,
         "status": r.status,
         "declined_reason": r.declined_reason,
+        "declined_at": r.declined_at,
         "answered_at": r.answered_at,
         "response_seconds": r.response_seconds,
     }

@@ -1,10 +1,11 @@
 """Property-based privacy: over random small organisations (people, open/private/secret spaces,
-memberships, questions and answers), what a viewer gets from expert search, evidence, "knows about"
-and routing never depends on content of spaces they cannot read: removing that content changes
-nothing, and no evidence item from it ever appears."""
+memberships, questions and answers, "not my area" declines of routed questions), what a viewer gets
+from expert search, evidence, "knows about" and routing never depends on content of spaces they
+cannot read: removing that content changes nothing, and no evidence item from it ever appears."""
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,6 +36,8 @@ org = st.fixed_dictionaries(
             min_size=1,
             max_size=8,
         ),
+        # (thread index, person index): that person declined that question as "not my area"
+        "declines": st.lists(st.tuples(st.integers(0, 7), st.integers(0, 3)), max_size=4),
         "viewer": st.integers(0, 3),
         "word": st.sampled_from(WORDS),
     }
@@ -58,6 +61,7 @@ def build(data):
                 members=[people[m] for m in members if people[m] != owner],
             )
         )
+    questions = []
     for asker, answerer, si, word in data["threads"]:
         space = spaces[si] if si is not None and si < len(spaces) else None
         a, b = people[asker], people[answerer]
@@ -73,6 +77,16 @@ def build(data):
         )
         if a != b:
             qa.answer_question(b, q, body=f"My {word} answer with {word} details")
+        questions.append(q)
+    for ti, pj in data["declines"]:  # as decline_request leaves them (the engine reads them on rebuild)
+        if ti >= len(questions) or people[pj] == questions[ti].author:
+            continue
+        if questions[ti].space is None or can_read_space(people[pj], questions[ti].space):
+            RoutingRequest.objects.get_or_create(
+                question=questions[ti],
+                expert=people[pj],
+                defaults={"status": "declined", "declined_reason": "not my area", "declined_at": timezone.now()},
+            )
     return people
 
 

@@ -164,3 +164,23 @@ def test_inbox_page_api_and_htmx_decline(client, kube):
     client.force_login(kube["bob"])
     r = client.post(f"/api/v1/routing/{req.pk}/decline", {"reason": "busy"}, content_type="application/json")
     assert r.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_decline_in_a_private_space_changes_nothing_for_outsiders(kube, django_capture_on_commit_callbacks):
+    p = kube
+    ops = make_space(p["dan"], name="Ops", visibility="private", members=[p["alice"], p["asker"]])
+    q = new_question(p, title="Kubernetes ingress certificate renewal", space=ops)
+    actions.route_question(q)
+    req = RoutingRequest.objects.get(question=q, expert=p["alice"])
+
+    def alice_for(viewer):
+        hits = queries.find_experts(viewer, "kubernetes ingress certificate", limit=10)
+        return next(r for r in hits if r.person == p["alice"])
+
+    outsider_before, member_before = alice_for(p["bob"]), alice_for(p["asker"])
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.decline_request(p["alice"], req.pk, "not my area")
+    outsider_after, member_after = alice_for(p["bob"]), alice_for(p["asker"])
+    assert outsider_after.features["declined"] == 0 and outsider_after.score == outsider_before.score
+    assert member_after.features["declined"] > 0 and member_after.score < member_before.score
