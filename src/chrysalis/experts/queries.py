@@ -179,19 +179,19 @@ def evidence_items(viewer, refs) -> dict[str, EvidenceItem]:
     return out
 
 
-CONTENT_FEATURES = ("doc_sum", "doc_max", "profile", "tag_count")
+MATCH_FEATURES = ("doc_sum", "doc_max", "profile", "tag_count")  # evidence that matches the query
 
 
 def expert_search_order(hits: list) -> list:
     """Order for "who knows about X": the learned score predicts who will answer next, which leans on
     recent activity; a person searching for expertise wants people whose work matches the topic. So
-    people with matching evidence come first, ordered by reciprocal-rank fusion of the learned rank
-    and the content-match rank; people with no matching evidence follow in learned order."""
+    only people with matching evidence are listed, ordered by reciprocal-rank fusion of the learned
+    rank and the content-match rank (someone with no evidence on the topic has nothing to explain why
+    they would know; a decline of a similar question is a negative signal, never a match)."""
     def content(h) -> float:
-        return sum(max(float(h.features.get(f, 0.0)), 0.0) for f in CONTENT_FEATURES)
+        return sum(max(float(h.features.get(f, 0.0)), 0.0) for f in MATCH_FEATURES)
 
     matched = [h for h in hits if content(h) > 0]
-    rest = [h for h in hits if content(h) <= 0]
     learned_rank = {id(h): i for i, h in enumerate(matched)}
     by_content = sorted(matched, key=lambda h: -content(h))
     content_rank = {id(h): i for i, h in enumerate(by_content)}
@@ -199,7 +199,7 @@ def expert_search_order(hits: list) -> list:
         matched,
         key=lambda h: (-(1 / (20 + learned_rank[id(h)]) + 1 / (20 + content_rank[id(h)])), content_rank[id(h)]),
     )  # ties go to the stronger topic match
-    return fused + rest
+    return fused
 
 
 def find_experts(
