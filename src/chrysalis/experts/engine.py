@@ -398,8 +398,38 @@ class Engine:
                 self.index.remove(f"{op[0]}{obj_id}")
             else:
                 self.index.add(ev)
+            if op == "post":  # the declines of a question follow it (removed with it, or moved with it)
+                for rid in _declines_of(obj_id):
+                    self.apply("decline", rid)
         elif op in ("unpost", "uncomment"):
             self.index.remove(f"{op[2]}{obj_id}")
+            if op == "unpost":  # what hangs off a removed post leaves the index with it
+                for key in _dependents(obj_id):
+                    self.index.remove(key)
+
+
+def _declines_of(question_id: int) -> list[int]:
+    from chrysalis.experts.models import RoutingRequest
+
+    return list(
+        RoutingRequest.objects.filter(
+            question_id=question_id, status=RoutingRequest.Status.DECLINED
+        ).values_list("pk", flat=True)
+    )
+
+
+def _dependents(post_id: int) -> list[str]:
+    """Evidence keys attached to a post: its answers, the comments on it and on its answers, and the
+    declines of it (a removed question takes them all out of the index, as a rebuild would)."""
+    from chrysalis.posts.models import Comment, Post
+
+    answers = list(Post.objects.filter(question_id=post_id).values_list("pk", flat=True))
+    comments = Comment.objects.filter(post_id__in=[post_id, *answers]).values_list("pk", flat=True)
+    return (
+        [f"p{pk}" for pk in answers]
+        + [f"c{pk}" for pk in comments]
+        + [f"d{pk}" for pk in _declines_of(post_id)]
+    )
 
 
 INDEXERS = {"post": post_evidence, "comment": comment_evidence, "decline": decline_evidence}

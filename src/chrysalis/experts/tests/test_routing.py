@@ -184,3 +184,30 @@ def test_a_decline_in_a_private_space_changes_nothing_for_outsiders(kube, django
     outsider_after, member_after = alice_for(p["bob"]), alice_for(p["asker"])
     assert outsider_after.features["declined"] == 0 and outsider_after.score == outsider_before.score
     assert member_after.features["declined"] > 0 and member_after.score < member_before.score
+
+
+@pytest.mark.django_db
+def test_a_removed_question_takes_its_answers_comments_and_declines_out_of_the_index(
+    kube, django_capture_on_commit_callbacks
+):
+    from chrysalis.posts.actions import add_comment, delete_post
+
+    p = kube
+    with django_capture_on_commit_callbacks(execute=True):
+        q = ask(p["dan"], "Kubernetes ingress certificate renewal", ["kubernetes"])
+        a = answer(p["bob"], q, "Use cert-manager for the kubernetes ingress.")
+        c = add_comment(p["carol"], a, body="And check the issuer.")
+    actions.route_question(q)
+    req = RoutingRequest.objects.filter(question=q).exclude(expert=p["bob"]).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.decline_request(req.expert, req.pk, "not my area")
+    where = engine.get_engine().index.where
+    assert {f"p{q.pk}", f"p{a.pk}", f"d{req.pk}"} <= set(where)
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_post(p["dan"], q)
+    where = engine.get_engine().index.where
+    assert not ({f"p{q.pk}", f"p{a.pk}", f"c{c.pk}", f"d{req.pk}"} & set(where))
+    # exactly what a rebuild from the database has
+    live = set(where)
+    engine.rebuild()
+    assert set(engine.get_engine().index.where) == live
