@@ -18,11 +18,44 @@ from expertise.index import ACC, ANS, ART, DAY, DEC, EXPW, POST, ExpertiseIndex,
 from expertise.text import tag_token, tokens
 from expertise.types import KINDS, Profile, TopicStrength
 
+KEY_TERM_MIN_ITEMS = 2  # a key term appears in at least this many of the person's expertise items
+KEY_TERM_LIFT = 3.0  # ... and in a share of them at least this many times its share of all documents
+KEY_TERM_CANDIDATES = 150  # their most frequent words, checked for significance
+# Everyday English that says nothing about what someone knows (on top of the tokenizer's stop words).
+COMMON_WORDS = frozenset("""
+able above across actually add added after again against ago ahead almost along already alright although
+always am amazing among another answer answered anyone anything anyway appreciate around ask asked asking
+available away awesome back bad basically because become before behind below best better between big bit
+both bring brought build call called came case cause caused causes change changed changes check checked
+clear close come comes coming could couple course currently day days definitely did different do doing
+done down during each early easier easy either else end enough especially even ever every everyone
+everything exactly example excellent expect fact far fast feel few final finally find fine first fix
+fixed follow following found free friday full further gave getting give given glad go goes going gone
+good got great guess happen happened happens happy hard hello help helped helpful helps hey hi high hope
+however idea ideas important instead issue issues it's keep kind know knows last later least less let
+like likely line little long look looking looks lot lots made main make makes making many maybe mean
+means meanwhile minute minutes monday month months most much name need needed needs never new next nice
+note nothing now number often ok okay old once ones open other others over part people perhaps place
+plan please point pretty probably problem problems question questions quick quickly quite rather read
+ready real really reason recently right run running said same saw say says see seems seen set several
+share short show side similar simple since small someone something sometimes soon sorry start started
+still stuff sure take taken team tell thank thanks thing things think thought through thursday time
+times today together told tomorrow took top total tried true try trying tuesday turn two under
+understand until update updated usually want wanted way ways wednesday week weekend weeks well went
+while whole within without wonder work worked working works worth write wrong yeah year years yes yet
+yesterday boring love loved yours mine move moved quiet apart backed depends depend decided
+happy fun cool hours hour morning afternoon evening tonight
+""".split())
+
 
 def build_profile(index: ExpertiseIndex, person: str, *, now: datetime | None = None,
                   half_life_days: float = 180.0, declared: Iterable[str] = (),
                   visible: Callable[[str | None], bool] | set[str | None] | None = None,
                   top: int = 10, min_strength_to_confirm: float = 1.0, terms_per_topic: bool = True) -> Profile:
+    """Topics are tags; `key_terms` are the words that distinguish what the person wrote in their
+    expertise items (significance against the visible documents, see `_key_terms`). A declared skill
+    is confirmed by a matching tag or by its words in
+    their expertise text. `terms_per_topic=False` makes every word a topic (no distinctiveness)."""
     p = index.person_id.get(person)
     declared = [d.strip().lower() for d in declared if d.strip()]
     if p is None:
@@ -32,9 +65,12 @@ def build_profile(index: ExpertiseIndex, person: str, *, now: datetime | None = 
     ref = t if t is not None else index.max_created
     expert: dict[str, list] = defaultdict(lambda: [0.0, 0, []])
     interest: dict[str, list] = defaultdict(lambda: [0.0, 0, []])
+    words: dict[int, list] = defaultdict(lambda: [0.0, 0, []])  # term id -> expertise from the text
     counts = dict.fromkeys(("answers", "accepted", "articles", "questions"), 0)
     last = -math.inf
-    for sl in index.slices(t, visible):
+    n_text = 0  # expertise items with words of their own
+    slices = index.slices(t, visible)
+    for sl in slices:
         seg = sl.seg
         rows = np.flatnonzero(seg.person[: sl.stop] == p)
         if sl.mask is not None:
@@ -58,11 +94,18 @@ def build_profile(index: ExpertiseIndex, person: str, *, now: datetime | None = 
             if w <= 0:
                 continue
             terms, _tf = seg.row_terms(r)
+            own = set(_own_terms(index, seg, r).tolist()) if k != Q and terms_per_topic else ()
+            n_text += bool(own)
             for j in terms.tolist():
                 name = index.terms_list[j]
                 if name.startswith("tag:"):
                     topic = name[4:]
                 elif terms_per_topic:
+                    if j in own:  # words they wrote themselves (not the question's they answered)
+                        e = words[j]
+                        e[0] += w * decay
+                        e[1] += 1
+                        e[2].append((w * decay, seg.ids[r]))
                     continue
                 else:
                     topic = name
@@ -71,27 +114,89 @@ def build_profile(index: ExpertiseIndex, person: str, *, now: datetime | None = 
                 e[1] += 1
                 e[2].append((w * decay, seg.ids[r]))
 
-    def topics(d: dict[str, list]) -> tuple[TopicStrength, ...]:
-        out = []
-        for topic, (strength, n, ev) in sorted(d.items(), key=lambda kv: -kv[1][0])[:top]:
-            ev_ids = tuple(i for _, i in sorted(ev, key=lambda x: -x[0])[:3])
-            out.append(TopicStrength(topic, round(strength, 4), round(1 - math.exp(-n / 3.0), 3), n, ev_ids,
-                                     topic in declared, topic in declared and strength >= min_strength_to_confirm))
-        return tuple(out)
+    def strength(n: int, value: float, ev: list, topic: str) -> TopicStrength:
+        return TopicStrength(topic, round(value, 4), round(1 - math.exp(-n / 3.0), 3), n,
+                             tuple(i for _, i in sorted(ev, key=lambda x: -x[0])[:3]), topic in declared,
+                             topic in declared and value >= min_strength_to_confirm)
 
+    def topics(d: dict[str, list]) -> tuple[TopicStrength, ...]:
+        best = sorted(d.items(), key=lambda kv: -kv[1][0])[:top]
+        return tuple(strength(n, v, ev, topic) for topic, (v, n, ev) in best)
+
+    for topic in expert:  # a word that is also one of their tags is already shown as a topic
+        words.pop(index.vocab.get(topic, -1), None)
+    key_terms = _key_terms(index, slices, words, top, n_text)
+    by_word = {index.terms_list[j]: words[j] for j in words}
     ts = list(topics(expert))
     listed = {x.topic for x in ts}
-    for d in declared:  # declared skills are always shown; confirmed only when evidence supports them
+    for d in declared:  # declared skills are always shown; confirmed when evidence supports them
         if d in listed:
             continue
-        strength, n, ev = expert.get(d, (0.0, 0, []))
-        if not n:  # a declared skill that is a word rather than a tag: look for it in the text
-            n = 0
-        ts.append(TopicStrength(d, round(strength, 4), round(1 - math.exp(-n / 3.0), 3), n,
-                                tuple(i for _, i in sorted(ev, key=lambda x: -x[0])[:3]), True,
-                                strength >= min_strength_to_confirm))
+        v, n, ev = expert.get(d, (0.0, 0, []))
+        if not n:  # not a tag they have: their expertise text, every word of the skill ("machine learning")
+            found = [by_word.get(w) for w in tokens(d.replace("-", " "))]
+            if found and all(found):
+                v, n = min(f[0] for f in found), min(f[1] for f in found)
+                ev = [x for f in found for x in f[2]]
+        ts.append(strength(n, v, ev, d))
     return Profile(person, tuple(ts), topics(interest), counts["answers"], counts["accepted"],
-                   counts["articles"], counts["questions"], from_epoch(last) if math.isfinite(last) else None)
+                   counts["articles"], counts["questions"], from_epoch(last) if math.isfinite(last) else None,
+                   key_terms)
+
+
+def _own_terms(index: ExpertiseIndex, seg, r: int) -> np.ndarray:
+    """Term ids of row `r` written by its author: an answer's (or comment's) document also holds the
+    question it replies to, whose term frequencies are taken off again."""
+    terms, tf = seg.row_terms(r)
+    qn = int(seg.parent_q[r])
+    if qn < 0 or int(seg.kind[r]) == Q:
+        return terms
+    key = ("question-docs", index.version, len(index.question_num))
+    docs = index._cache.get(key)
+    if docs is None:
+        docs = index._cache[key] = {n: index.question_doc.get(q) for q, n in index.question_num.items()}
+    found = index._doc_terms(docs.get(qn) or "")
+    if found is None:
+        return terms
+    qterms, qtf = found
+    if not len(qterms):
+        return terms
+    pos = np.minimum(np.searchsorted(qterms, terms), len(qterms) - 1)
+    left = tf - np.where(qterms[pos] == terms, qtf[pos], 0)
+    return terms[left > 0]
+
+
+def _key_terms(index: ExpertiseIndex, slices, words: dict[int, list], top: int,
+               n_items: int) -> tuple[TopicStrength, ...]:
+    """The person's most distinctive words, by significance (Elasticsearch's JLH score): how much more
+    often a word is in their items than in everyone else's, (fg - bg) x fg / bg, with fg the share
+    of their expertise items that have the word and bg its share of the other documents; everyday
+    words (COMMON_WORDS) are never key terms. Document
+    frequencies are counted over the visible documents only, so nothing depends on content the viewer
+    cannot read. Common words score low however often the person writes them."""
+    cands = sorted((j for j, e in words.items() if e[1] >= KEY_TERM_MIN_ITEMS), key=lambda j: -words[j][1])
+    cands = cands[:KEY_TERM_CANDIDATES]
+    if not cands or not n_items:
+        return ()
+    ndocs = sum(sl.stop if sl.mask is None else int(sl.mask.sum()) for sl in slices)
+    scored = []
+    for j in cands:
+        df = 0
+        for sl in slices:
+            csc = sl.seg.csc
+            if j < csc.shape[1]:
+                df += len(sl.rows_in(csc.indices[csc.indptr[j]:csc.indptr[j + 1]]))
+        v, n, ev = words[j]
+        if index.terms_list[j] in COMMON_WORDS or index.terms_list[j].isdigit():
+            continue
+        # fg: share of their items with the word; bg: share of everyone else's documents with it
+        fg, bg = n / n_items, max(df - n, 0.5) / max(ndocs - n_items, 1)
+        if df and fg >= KEY_TERM_LIFT * bg:
+            scored.append(((fg - bg) * fg / bg, j, v, n, ev))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    return tuple(TopicStrength(index.terms_list[j], round(v, 4), round(1 - math.exp(-n / 3.0), 3), n,
+                               tuple(i for _, i in sorted(ev, key=lambda x: -x[0])[:3]))
+                 for _, j, v, n, ev in scored[:top])
 
 
 __all__ = ["build_profile", "KINDS", "tag_token", "tokens"]

@@ -110,3 +110,4 @@ class Profile:
     articles: int = 0
     questions: int = 0
     last_active: datetime | None = None
+    key_terms: tuple[TopicStrength, ...] = ()  # distinctive words of their expertise text, strongest first

@@ -183,10 +183,15 @@ def _comment_evidence(row: tuple, tags: dict[int, tuple[str, ...]]) -> Evidence:
     )
 
 
-def _first_line(text: str) -> str:
+def _first_line(text: str, limit: int = 90) -> str:
+    """A title for an untitled post: its opening words, cut at a word boundary (no half words in the
+    index or on the page)."""
     from chrysalis.search.indexing import plain_text
 
-    return plain_text(text)[:90]
+    text = " ".join(plain_text(text).split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.-") + "…"
 
 
 def include_comments() -> bool:

@@ -279,6 +279,7 @@ class KnowsAbout:
     articles: int
     last_active: datetime | None
     hidden: bool = False  # opted out (shown to the person themself only)
+    key_terms: list[str] = field(default_factory=list)  # distinctive words of their answers, articles, posts
 
 
 def knows_about(viewer, person, top: int = 8) -> KnowsAbout | None:
@@ -319,7 +320,14 @@ def knows_about(viewer, person, top: int = 8) -> KnowsAbout | None:
         )
         (topics if t.evidence_count else declared).append(item)
     return KnowsAbout(
-        topics, declared, prof.answers, prof.accepted, prof.articles, prof.last_active, opted_out
+        topics,
+        declared,
+        prof.answers,
+        prof.accepted,
+        prof.articles,
+        prof.last_active,
+        opted_out,
+        [t.topic for t in prof.key_terms],
     )
 
 

@@ -280,3 +280,28 @@ def test_a_decline_in_a_private_space_counts_only_for_its_readers():
     assert outsider["erin"].features["declined"] == 0 and member["erin"].features["declined"] > 0
     profile = build_profile(index, "erin", visible={None, "space:3"})
     assert profile.questions == 0 and all(t.evidence_count for t in profile.topics)
+
+
+def test_profile_key_terms_are_distinctive_words_and_confirm_declared_skills():
+    docs = corpus()
+    docs += [Evidence(f"x{k}", "alice", "answer", day(30 + k), "", "autovacuum thresholds and pgbouncer pools",
+                      question_id=f"0-{k % 6}") for k in range(3)]
+    docs += [Evidence(f"y{k}", f"p{k}", "post", day(40 + k), f"update {k}", "weekly update notes", ())
+             for k in range(40)]
+    docs += [Evidence(f"z{k}", "alice", "post", day(50 + k), f"update {k}", "weekly update notes", ())
+             for k in range(2)]  # common words (in most documents) are not key terms
+    index = ExpertiseIndex.build(docs)
+    alice = build_profile(index, "alice", declared=["pgbouncer", "autovacuum-thresholds", "rust"])
+    words = [t.topic for t in alice.key_terms]
+    assert {"autovacuum", "pgbouncer", "thresholds"} <= set(words)
+    assert all(not w.startswith("tag:") for w in words) and "update" not in words
+    assert all(t.evidence_count >= 2 and t.evidence for t in alice.key_terms)
+    declared = {t.topic: t for t in alice.topics if t.declared}
+    assert declared["pgbouncer"].confirmed and declared["autovacuum-thresholds"].confirmed
+    assert not declared["rust"].confirmed and declared["rust"].evidence_count == 0
+    # key terms only from what the viewer may see: the same words in a private space do not count
+    hidden = docs + [Evidence(f"s{k}", "bob", "answer", day(60 + k), "", "kubelet cgroup", ("kubernetes",),
+                              visibility="space:9") for k in range(3)]
+    idx2 = ExpertiseIndex.build(hidden)
+    assert "kubelet" in [t.topic for t in build_profile(idx2, "bob").key_terms]
+    assert "kubelet" not in [t.topic for t in build_profile(idx2, "bob", visible={None}).key_terms]

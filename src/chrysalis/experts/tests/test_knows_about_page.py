@@ -14,3 +14,21 @@ def test_profile_card_shows_topics_from_visible_work_only(client, people):
     assert "Knows about" in html and "kubernetes" in html
     assert "valuation" not in html
     assert client.get("/experts/knows/nobody-here/").status_code == 404
+
+
+def test_profile_card_shows_key_terms_and_text_confirmed_skills(client, people):
+    from chrysalis.people.models import Skill
+
+    p = people
+    for title in ("Kubernetes pod keeps restarting", "Ingress returns 502", "Helm upgrade fails"):
+        q = ask(p["dan"], title, ["kubernetes"])
+        answer(p["alice"], q, "Read the kubelet logs and the cgroup limits first.")
+    skill, _ = Skill.objects.get_or_create(slug="kubelet", defaults={"name": "Kubelet"})
+    p["alice"].skills.add(skill)
+    client.force_login(p["bob"])
+    html = client.get("/experts/knows/alice/", headers={"HX-Request": "true"}).content.decode()
+    assert "Often writes about" in html
+    terms = html.split("Often writes about", 1)[1].split("</p>", 1)[0]
+    assert "kubelet" in terms and "cgroup" in terms
+    # a declared skill that is a word of their answers (not a tag) is confirmed by them
+    assert "Kubelet</span> <span class=\"badge-confirmed\"" in html

@@ -108,7 +108,9 @@ def snapshot(viewer, people, word):
     for p in people:
         k = queries.knows_about(viewer, p)
         knows.append(
-            None if k is None else ([(t.name, t.evidence_count, t.confirmed) for t in k.topics], k.answers)
+            None
+            if k is None
+            else ([(t.name, t.evidence_count, t.confirmed) for t in k.topics], k.answers, k.key_terms)
         )
     return search, knows
 

@@ -151,3 +151,14 @@ def test_demo_style_posts_and_comments_count_as_evidence(people):
 def test_unknown_person_in_a_new_org(db):
     v = make_person("v")
     assert queries.find_experts(v, "anything") == []
+
+
+@pytest.mark.django_db
+def test_an_untitled_post_is_titled_by_its_opening_words_without_half_words(people):
+    from chrysalis.posts.actions import create_post
+
+    body = "We finally tracked down lock contention on the orders table in the service mesh. Root cause was a retry loop."
+    post = create_post(people["alice"], body=body)
+    ev = engine.post_evidence(post.pk)
+    assert ev.title == "We finally tracked down lock contention on the orders table in the service mesh. Root…"
+    assert len(ev.title) <= 91
