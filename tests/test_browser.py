@@ -47,6 +47,7 @@ def test_post_comment_react_mention_and_search(page, org):
     page.get_by_label("Add a comment").fill("Adding the partition view next week.")
     page.get_by_role("button", name="Comment", exact=True).click()
     expect(page.locator("#comments")).to_contain_text("Adding the partition view next week.")
+    expect(page.locator(f"#comment-count-{post.pk}")).to_have_text("1 comment")  # the card's count follows
     assert Comment.objects.filter(post=post, author=org["bob"]).count() == 1
     page.locator("summary.reaction-add").first.click()
     page.get_by_role("button", name=re.compile("Celebrate")).first.click()

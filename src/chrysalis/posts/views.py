@@ -238,8 +238,8 @@ def comment(request, pk: int):
         "comment_parent": int(parent_id) if (parent_id and parent_id.isdigit()) else None,
         "comment_body": body,
     }
-    if request.htmx:
-        return render(request, "posts/_comments.html", ctx)
+    if request.htmx:  # with the post card's comment count, swapped out of band
+        return render(request, "posts/_comments.html", ctx | {"oob": True})
     return render(request, "posts/detail.html", ctx, status=error.status)
 
 

@@ -146,6 +146,12 @@ def test_comment_with_and_without_htmx(client, ana, bob):
         '<section class="card comments-card" id="comments"'
     )
     assert "first!" in html and "1 comment" in html
+    # the post card's count is refreshed out of band
+    assert (
+        f'<a class="comment-count" id="comment-count-{post.pk}" href="/posts/{post.pk}/#comments" '
+        'hx-swap-oob="true">1 comment</a>'
+    ) in html
+    assert f'id="comment-count-{post.pk}"' in client.get(f"/posts/{post.pk}/").content.decode()
     top = Comment.objects.get()
     r = client.post(f"/posts/{post.pk}/comments/", {"body": "reply", "parent": str(top.pk)})
     reply = Comment.objects.latest("pk")
