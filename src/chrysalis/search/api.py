@@ -31,6 +31,7 @@ def search(
         "q": results.q,
         "kind": results.kind,
         "counts": results.counts,
+        "more": results.more,
         "items": [
             {
                 "kind": h.kind,

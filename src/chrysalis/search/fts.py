@@ -2,9 +2,11 @@
 
 # --- SQLite: FTS5 with external content on search_searchdocument, synced by triggers ---------
 SQLITE_TABLE = "search_fts"
+# prefix='2 3': indexes of 2- and 3-letter prefixes, so that the as-you-type prefix match on the last
+# word ("the*", "ku*") reads one list instead of merging those of every word that starts that way
 SQLITE_CREATE = [
     "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, content='search_searchdocument', "
-    "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
+    "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')",
 ]
 SQLITE_TRIGGERS = [
     "CREATE TRIGGER search_fts_ai AFTER INSERT ON search_searchdocument BEGIN "
@@ -44,6 +46,15 @@ def create(connection) -> None:
         elif connection.vendor == "postgresql":
             cur.execute(PG_COLUMN)
             cur.execute(PG_INDEX)
+
+
+def recreate(connection) -> None:
+    """Drop and create the index again (its definition changed), then fill it from the documents."""
+    drop(connection)
+    create(connection)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute(SQLITE_REBUILD)
 
 
 def drop(connection) -> None:

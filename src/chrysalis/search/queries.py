@@ -10,6 +10,12 @@ as the match, so nothing the viewer may not read is ever ranked, counted or snip
   non-members;
 - people: active people.
 
+Very common words: when more than RANK_WINDOW documents match (before access is applied), the
+ranking and the counts cover the RANK_WINDOW most recent matches only (documents are numbered in
+the order they were indexed), and the counts are marked as lower bounds ("1,234+"). A search for
+"the" on a million documents so costs what a search for a rarer word does, and its results are the
+best matches among recent content, which is what people looking at a busy network want.
+
 User input is never passed to the FTS syntax as is: it is reduced to words (letters and digits)
 that are quoted one by one, the last one used as a prefix, so quotes, operators, parentheses,
 stars or NEAR cannot cause an error.
@@ -36,6 +42,7 @@ MAX_QUERY_CHARS = 500
 MAX_TERMS = 12
 MAX_TERM_CHARS = 64
 MIN_PREFIX_CHARS = 2
+RANK_WINDOW = 10_000  # matches ranked (and counted) at most: the most recent ones
 _WORD = re.compile(r"[^\W_]+")
 START, STOP = "\ue000", "\ue001"  # private-use markers; stripped from indexed text
 SQLITE_WEIGHTS = (10.0, 1.0)  # bm25 column weights: title, body
@@ -61,6 +68,7 @@ class SearchResults:
     offset: int = 0
     limit: int = DEFAULT_LIMIT
     next_offset: int | None = None
+    more: bool = False  # more documents match than were ranked: counts are lower bounds
 
     @property
     def total(self) -> int:
@@ -108,6 +116,26 @@ def _pg_tsquery(terms: list[str]) -> tuple[str, list]:
     return sql, [PG_CONFIG, head, PG_CONFIG, f'"{last}"', f"{last}:*"]
 
 
+def _window_start(terms: list[str]) -> int | None:
+    """The smallest document id of the RANK_WINDOW most recent matches, or None when fewer match.
+    One index walk, newest first, that stops after RANK_WINDOW matches."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            tsq, params = _pg_tsquery(terms)
+            cur.execute(
+                f"SELECT id FROM search_searchdocument WHERE search_vector @@ {tsq} "
+                "ORDER BY id DESC LIMIT 1 OFFSET %s",
+                [*params, RANK_WINDOW],
+            )
+        else:
+            cur.execute(
+                "SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY rowid DESC LIMIT 1 OFFSET %s",
+                [fts5_match(terms), RANK_WINDOW],
+            )
+        row = cur.fetchone()
+    return None if row is None else row[0] + 1
+
+
 def access_q(viewer) -> Q:
     """Q over SearchDocument: the documents the viewer may see (the access door's rules)."""
     if not (viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.is_active):
@@ -118,18 +146,21 @@ def access_q(viewer) -> Q:
     return content | people | spaces
 
 
-def _matching(viewer, terms: list[str]) -> tuple[QuerySet, str, list]:
-    """Documents the viewer may see that match the terms, and the SQL + params of the rank."""
+def _matching(viewer, terms: list[str], start: int | None = None) -> tuple[QuerySet, str, list]:
+    """Documents the viewer may see that match the terms (with an id of at least `start`), and the
+    SQL + params of the rank."""
     qs = SearchDocument.objects.filter(access_q(viewer))
     if connection.vendor == "postgresql":
         tsq, params = _pg_tsquery(terms)
         qs = qs.extra(where=[f"search_searchdocument.search_vector @@ {tsq}"], params=params)
+        if start is not None:
+            qs = qs.filter(pk__gte=start)
         return qs, f"-ts_rank_cd(search_searchdocument.search_vector, {tsq}, 1)", params
-    qs = qs.extra(
-        tables=["search_fts"],
-        where=["search_fts.rowid = search_searchdocument.id", "search_fts MATCH %s"],
-        params=[fts5_match(terms)],
-    )
+    where, params = ["search_fts.rowid = search_searchdocument.id", "search_fts MATCH %s"], [fts5_match(terms)]
+    if start is not None:  # on the FTS table itself, so that FTS5 walks only the window
+        where.append("search_fts.rowid >= %s")
+        params.append(start)
+    qs = qs.extra(tables=["search_fts"], where=where, params=params)
     return qs, "bm25(search_fts, %s, %s)", list(SQLITE_WEIGHTS)
 
 
@@ -158,10 +189,12 @@ def _snippets(docs: list[SearchDocument], terms: list[str]) -> dict[int, tuple[s
                 [PG_CONFIG, whole, PG_CONFIG, frag, *params, *ids],
             )
         else:
+            # the rowid range lets FTS5 walk only that stretch of the matches (it cannot use IN)
             cur.execute(
                 "SELECT rowid, highlight(search_fts, 0, %s, %s), snippet(search_fts, 1, %s, %s, '…', 24) "
-                f"FROM search_fts WHERE search_fts MATCH %s AND rowid IN ({placeholders})",
-                [START, STOP, START, STOP, fts5_match(terms), *ids],
+                "FROM search_fts WHERE search_fts MATCH %s AND rowid BETWEEN %s AND %s "
+                f"AND rowid IN ({placeholders})",
+                [START, STOP, START, STOP, fts5_match(terms), min(ids), max(ids), *ids],
             )
         return {row[0]: (row[1], row[2]) for row in cur.fetchall()}
 
@@ -199,7 +232,9 @@ def search(
     terms = terms_of(q)
     if not terms:
         return results
-    matching, rank_sql, rank_params = _matching(viewer, terms)
+    start = _window_start(terms)  # a very common word: rank and count the most recent matches only
+    results.more = start is not None
+    matching, rank_sql, rank_params = _matching(viewer, terms, start)
     for row in matching.values("kind").annotate(n=Count("id")).order_by():
         results.counts[row["kind"]] = row["n"]
     if results.matched <= offset:

@@ -26,5 +26,6 @@ class SearchOut(Schema):
     q: str
     kind: str | None
     counts: SearchCounts
+    more: bool  # more documents match than were ranked (a very common word): counts are lower bounds
     items: list[SearchHitOut]
     next_cursor: str | None

@@ -296,9 +296,29 @@ def test_search_page_query_count_is_fixed(client, viewer, owner, indexed, django
         for i in range(30):
             create_post(owner, body=f"tapir {i}")
     client.force_login(viewer)
-    # session, user, unread badge, counts, page of hits, snippets
-    with django_assert_num_queries(6):
+    # session, user, unread badge, window check, counts, page of hits, snippets
+    with django_assert_num_queries(7):
         assert client.get(reverse("search"), {"q": "tapir"}).status_code == 200
+
+
+def test_a_very_common_word_ranks_and_counts_the_most_recent_matches(client, viewer, owner, indexed,
+                                                                      monkeypatch):
+    from chrysalis.search import queries
+
+    with indexed():
+        posts = [create_post(owner, body=f"tapir sighting number {i}") for i in range(12)]
+    monkeypatch.setattr(queries, "RANK_WINDOW", 5)
+    results = queries.search(viewer, "tapir")
+    assert results.more and results.counts["post"] == 5
+    assert sorted(h.doc.object_id for h in results.hits) == sorted(p.pk for p in posts[-5:])
+    client.force_login(viewer)
+    html = client.get(reverse("search"), {"q": "tapir"}).content.decode()
+    assert "5+ results for" in html and '<span class="search-count">5+</span>' in html
+    api = client.get("/api/v1/search", {"q": "tapir"}, headers=api_headers(viewer)).json()
+    assert api["more"] is True and api["counts"]["post"] == 5
+    monkeypatch.setattr(queries, "RANK_WINDOW", 12)  # exactly as many as match: counted exactly
+    results = queries.search(viewer, "tapir")
+    assert not results.more and results.counts["post"] == 12
 
 
 def test_search_api(client, viewer, content):
