@@ -152,13 +152,15 @@ def evidence_items(viewer, refs) -> dict[str, EvidenceItem]:
     comment_ids = [int(r.id[1:]) for r in refs if r.id.startswith("c")]
     out: dict[str, EvidenceItem] = {}
     kinds = {r.id: r.kind for r in refs}
+    # an untitled post is named by its opening words, as the index read them (shown only when readable)
+    opening = {r.id: r.title for r in refs}
     if post_ids:
         for pk, kind, title, qid, qtitle, created in (
             visible_posts(viewer)
             .filter(pk__in=post_ids)
             .values_list("pk", "kind", "title", "question_id", "question__title", "created_at")
         ):
-            label = title or qtitle or "Post"
+            label = title or qtitle or opening.get(f"p{pk}") or "Post"
             out[f"p{pk}"] = EvidenceItem(
                 label,
                 _post_url(pk, kind, qid),
@@ -174,7 +176,11 @@ def evidence_items(viewer, refs) -> dict[str, EvidenceItem]:
         )
         for pk, post_id, pkind, ptitle, pq, created in rows:
             out[f"c{pk}"] = EvidenceItem(
-                ptitle or "A conversation", _post_url(post_id, pkind, pq), "comment", "Comment", created
+                ptitle or opening.get(f"c{pk}") or "A conversation",
+                _post_url(post_id, pkind, pq),
+                "comment",
+                "Comment",
+                created,
             )
     return out
 

@@ -162,3 +162,7 @@ def test_an_untitled_post_is_titled_by_its_opening_words_without_half_words(peop
     ev = engine.post_evidence(post.pk)
     assert ev.title == "We finally tracked down lock contention on the orders table in the service mesh. Root…"
     assert len(ev.title) <= 91
+    engine.rebuild()
+    found = queries.find_experts(people["bob"], "lock contention orders table")
+    assert found[0].person == people["alice"]
+    assert [e.title for e in found[0].evidence] == [ev.title]  # named by its opening words on the page
