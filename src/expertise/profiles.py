@@ -44,7 +44,7 @@ times today together told tomorrow took top total tried true try trying tuesday 
 understand until update updated usually want wanted way ways wednesday week weekend weeks well went
 while whole within without wonder work worked working works worth write wrong yeah year years yes yet
 yesterday boring love loved yours mine move moved quiet apart backed depends depend decided
-happy fun cool hours hour morning afternoon evening tonight
+happy fun cool hours hour morning afternoon evening tonight per via agreed agree agrees etc
 """.split())
 
 

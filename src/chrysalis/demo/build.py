@@ -39,6 +39,11 @@ NOTIFY_DAYS = 30
 BATCH = 2000
 
 
+def _sentence_case(title: str) -> str:
+    """A title that starts with a vocabulary value ("the VPN client not working…") starts with a capital."""
+    return title[:1].upper() + title[1:]
+
+
 # ------------------------------------------------------------------------------------------ plan
 @dataclass
 class Dept:
@@ -1120,7 +1125,7 @@ def _write_content(
                         return "@" + p.username
 
                     kind = "question"
-                    title = writer.fill(t_title, topics[to], values, mention)
+                    title = _sentence_case(writer.fill(t_title, topics[to], values, mention))
                     body = writer.fill(t_body, topics[to], values, mention, expert)
                     t_html = t_body
                     topic = topics[to]
@@ -1132,7 +1137,7 @@ def _write_content(
                         t_title, t_body = rng.choice(topic["questions"])
                     else:
                         t_title, t_body = rng.choice(topic["posts"])
-                    title = writer.fill(t_title, topic, values, mention) if t_title else ""
+                    title = _sentence_case(writer.fill(t_title, topic, values, mention)) if t_title else ""
                     body = writer.fill(t_body, topic, values, mention)
                     if "{mention}" not in t_body and _is_plain(t_body) and rng.random() < 0.12:
                         body += " " + writer.fill(rng.choice(corpus.CC), topic, {}, mention)
