@@ -96,6 +96,15 @@ def test_find_an_expert_route_a_question_and_decline_it(page, live_server, live_
     assert f"d{req.pk}" in engine.get_engine().index.where  # the decline reached the model's evidence
     page.shot("declined")
 
+    # Dana sees on her question who was asked and how it went (Raj passed).
+    page.context.clear_cookies()
+    sign_in(page, "dana", PASSWORD)
+    page.goto(f"/qa/{question.pk}/")
+    card = page.locator(".routing-card")
+    expect(card).to_contain_text("Experts asked")
+    expect(card.locator("li", has_text="Raj Patel")).to_contain_text("Passed")
+    page.shot("question-experts-asked")
+
     # Raj's profile shows what he knows about (loaded by htmx).
     page.goto("/people/raj/")
     expect(page.locator(".knows-about")).to_contain_text("kubernetes")

@@ -41,7 +41,9 @@ def test_ask_answer_vote_accept_edit_and_make_an_article(page, browser, live_ser
     page.context.clear_cookies()
     sign_in(page, "raj", PASSWORD)
     page.goto(f"/qa/{question.pk}/")
-    page.get_by_role("textbox", name="Your answer").fill("5M a day is about 3500 a minute: ask us to raise their limit to 5000.")
+    page.get_by_role("textbox", name="Your answer").fill(
+        "5M a day is about 3500 a minute: ask us to raise their limit to 5000."
+    )
     page.get_by_role("button", name="Post your answer").click()
     answer = Post.objects.get(kind="answer", question=question)
     expect(page.locator(f"#answer-{answer.pk}")).to_contain_text("raise their limit")

@@ -4,9 +4,6 @@ import os
 import subprocess
 import sys
 
-import pytest
-
-
 
 def run(data_dir, *args, stdin=None, env=None):
     full_env = {**os.environ, "CHRYSALIS_DATA_DIR": str(data_dir), **(env or {})}

@@ -8,7 +8,9 @@ from chrysalis.web import views as web_views
 urlpatterns = [
     path(
         "signin/",
-        login_not_required(auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True)),
+        login_not_required(
+            auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True)
+        ),
         name="login",
     ),
     path("signout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -35,7 +35,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         stamp, pk = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
         return datetime.fromisoformat(stamp), int(pk)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise Invalid("The page cursor is not valid; start again from the first page.", field="cursor")
+        raise Invalid("The page cursor is not valid; start again from the first page.", field="cursor") from None
 
 
 def clamp_size(size: int | None) -> int:

@@ -366,6 +366,27 @@ def get_request(viewer, request_id: int) -> RoutingRequest:
     return found
 
 
+def question_routing(viewer, question_id: int) -> list[RoutingRequest] | None:
+    """Who was asked to answer a question, in order, with how it went: for the asker and the
+    question's moderators only (None for anyone else, or when the viewer may not read it)."""
+    from chrysalis.core.errors import NotFound
+    from chrysalis.posts.queries import get_visible_post
+    from chrysalis.spaces.queries import can_moderate
+
+    try:
+        question = get_visible_post(viewer, question_id)
+    except NotFound:
+        return None
+    allowed = question.author_id == viewer.pk or can_moderate(viewer, question.space)
+    if question.kind != "question" or not allowed:
+        return None
+    return list(
+        RoutingRequest.objects.filter(question_id=question.pk)
+        .select_related("expert", "expert__department", "question")
+        .order_by("round", "-score", "pk")
+    )
+
+
 def pending_count(viewer) -> int:
     return (
         RoutingRequest.objects.filter(

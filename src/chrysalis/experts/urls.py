@@ -9,5 +9,6 @@ urlpatterns = [
     path("inbox/<int:pk>/decline/", views.decline, name="decline"),
     path("settings/", views.settings_page, name="settings"),
     path("knows/<str:username>/", views.knows_about, name="knows_about"),
+    path("questions/<int:pk>/routing/", views.question_routing, name="question_routing"),
     path("spaces/<slug:slug>/routing/", views.space_routing, name="space_routing"),
 ]

@@ -116,6 +116,13 @@ def knows_about(request, username):
     return render(request, "experts/_knows_about.html", {"knows": queries.knows_about(request.user, person)})
 
 
+def question_routing(request, pk: int):
+    """The "Experts asked" card of a question (loaded by htmx): empty for anyone but its asker and
+    moderators."""
+    requests = queries.question_routing(request.user, pk)
+    return render(request, "experts/_question_routing.html", {"requests": requests})
+
+
 @require_POST
 def space_routing(request, slug):
     """Owners and moderators set how many experts a question of their space is routed to."""

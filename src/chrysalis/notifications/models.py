@@ -36,3 +36,6 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "-created_at"], name="notif_inbox"),
             models.Index(fields=["recipient", "read_at"], name="notif_unread"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.verb} for {self.recipient_id}"

@@ -97,6 +97,9 @@ class Comment(models.Model):
     class Meta:
         indexes = [models.Index(fields=["post", "created_at"])]
 
+    def __str__(self) -> str:
+        return f"comment {self.pk} on post {self.post_id}"
+
 
 class Reaction(models.Model):
     class Kind(models.TextChoices):
@@ -125,6 +128,9 @@ class Reaction(models.Model):
             models.UniqueConstraint(fields=["user", "comment", "kind"], name="react_comment_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.user_id}"
+
 
 class Mention(models.Model):
     """Who was @mentioned where; kept so that an edit notifies only newly mentioned people."""
@@ -134,6 +140,9 @@ class Mention(models.Model):
     comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions")
     created_at = models.DateTimeField(default=timezone.now)
 
+    def __str__(self) -> str:
+        return f"{self.user_id} mentioned in post {self.post_id}"
+
 
 class Attachment(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
@@ -142,6 +151,9 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.original_name
 
     @property
     def is_image(self) -> bool:
@@ -164,6 +176,9 @@ class LinkResource(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["post", "url"], name="link_once")]
 
+    def __str__(self) -> str:
+        return self.url
+
 
 class Vote(models.Model):
     """An up (+1) or down (-1) vote on a question or answer. Imported votes may have no voter
@@ -184,6 +199,9 @@ class Vote(models.Model):
         ]
         indexes = [models.Index(fields=["post", "created_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.value:+d} on post {self.post_id}"
+
 
 class Revision(models.Model):
     """Every version of a question, answer or article: number 1 is the original."""
@@ -203,6 +221,9 @@ class Revision(models.Model):
         ordering = ["post", "number"]
         constraints = [models.UniqueConstraint(fields=["post", "number"], name="revision_number_once")]
 
+    def __str__(self) -> str:
+        return f"revision {self.number} of post {self.post_id}"
+
 
 class TagFollow(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tag_follows")
@@ -211,3 +232,6 @@ class TagFollow(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "tag"], name="tag_follow_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.tag_id}"

@@ -12,7 +12,8 @@ def healthz(request):
 
 
 def not_found(request, exception=None):
-    return render(request, "web/error.html", {"status": 404, "message": "This page does not exist, or you cannot see it."}, status=404)
+    message = "This page does not exist, or you cannot see it."
+    return render(request, "web/error.html", {"status": 404, "message": message}, status=404)
 
 
 def forbidden(request, exception=None):

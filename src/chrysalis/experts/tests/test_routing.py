@@ -211,3 +211,34 @@ def test_a_removed_question_takes_its_answers_comments_and_declines_out_of_the_i
     live = set(where)
     engine.rebuild()
     assert set(engine.get_engine().index.where) == live
+
+
+@pytest.mark.django_db
+def test_the_asker_and_moderators_see_who_was_asked_and_how_it_went(client, kube, settings):
+    from chrysalis.experts.templatetags.expertise_tags import duration_words
+
+    q = new_question(kube)
+    made = actions.route_question(q)
+    first, second = made[0], made[1]
+    answer(first.expert, q, "Here is how.")
+    actions.on_answer(q.answers.get())
+    actions.decline_request(second.expert, second.pk, "not my area")
+    url = f"/experts/questions/{q.pk}/routing/"
+    client.force_login(kube["asker"])
+    html = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "Experts asked" in html and first.expert.name in html and second.expert.name in html
+    assert "Answered" in html and "Passed" in html and "not my area" not in html  # no reasons shown
+    assert "Only you and moderators see this." in html
+    client.force_login(kube["bob"] if first.expert != kube["bob"] and second.expert != kube["bob"] else kube["carol"])
+    assert "Experts asked" not in client.get(url).content.decode()  # other readers: nothing
+    staff = kube["dan"]
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
+    assert "Only you, the asker and moderators see this." in client.get(url).content.decode()
+    assert client.get("/experts/questions/999999/routing/").content.decode().strip() == ""
+    assert [duration_words(s) for s in (5, 60, 3000, 7200, 200000, None)] == [
+        "under a minute", "1 minute", "50 minutes", "2 hours", "2 days", ""
+    ]
+    page = client.get(f"/qa/{q.pk}/").content.decode()
+    assert f'hx-get="{url}"' in page

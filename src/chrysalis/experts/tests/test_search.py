@@ -157,7 +157,10 @@ def test_unknown_person_in_a_new_org(db):
 def test_an_untitled_post_is_titled_by_its_opening_words_without_half_words(people):
     from chrysalis.posts.actions import create_post
 
-    body = "We finally tracked down lock contention on the orders table in the service mesh. Root cause was a retry loop."
+    body = (
+        "We finally tracked down lock contention on the orders table in the service mesh. "
+        "Root cause was a retry loop."
+    )
     post = create_post(people["alice"], body=body)
     ev = engine.post_evidence(post.pk)
     assert ev.title == "We finally tracked down lock contention on the orders table in the service mesh. Root…"
