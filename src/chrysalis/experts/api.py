@@ -1,17 +1,20 @@
-"""Expertise API: expert search, my routing requests, declines, my availability settings."""
+"""Expertise API: expert search, a person's expertise, my routing requests, declines, my availability
+settings."""
 
 from ninja import Query, Router
 
-from chrysalis.core.errors import Invalid
+from chrysalis.core.errors import Invalid, NotFound
 from chrysalis.experts import actions, queries
 from chrysalis.experts.schemas import (
     DeclineIn,
+    ExpertiseOut,
     ExpertiseSettingsIn,
     ExpertiseSettingsOut,
     ExpertOut,
     RoutingOut,
     RoutingPage,
     expert_out,
+    expertise_out,
     routing_out,
 )
 
@@ -43,6 +46,23 @@ def experts(
         limit=limit,
     )
     return [expert_out(r) for r in found]
+
+
+@router.get(
+    "/people/{username}/expertise",
+    response={200: ExpertiseOut, 401: dict, 404: dict},
+    summary="What a person knows about",
+)
+def person_expertise(request, username: str):
+    """Topics, key terms and declared skills, from the evidence the caller may read. 404 when the
+    person does not exist or opted out of expert search (unless it is the caller)."""
+    from chrysalis.people.queries import person_by_username
+
+    person = person_by_username(username)
+    k = queries.knows_about(request.auth, person)
+    if k is None:
+        raise NotFound("No such person, or they do not appear in expert search.")
+    return expertise_out(person.username, k)
 
 
 @router.get("/me/routing", response=RoutingPage, summary="Questions routed to me")

@@ -101,3 +101,40 @@ def routing_out(r) -> dict:
         "answered_at": r.answered_at,
         "response_seconds": r.response_seconds,
     }
+
+
+class TopicOut(Schema):
+    name: str
+    strength: float  # time-decayed evidence weight
+    level: int  # 1..5 relative to the person's strongest topic (0 without evidence)
+    evidence_count: int
+    declared: bool  # a skill the person declared
+    confirmed: bool  # declared and supported by their work
+
+
+class ExpertiseOut(Schema):
+    username: str
+    topics: list[TopicOut]  # from evidence the caller may read, strongest first
+    key_terms: list[str]  # words that set their writing apart ("often writes about")
+    declared_without_evidence: list[str]
+    answers: int
+    accepted: int
+    articles: int
+    last_active: datetime | None
+
+
+def expertise_out(username: str, k) -> dict:
+    def topic(t) -> dict:
+        return {"name": t.name, "strength": round(t.strength, 4), "level": t.level,
+                "evidence_count": t.evidence_count, "declared": t.declared, "confirmed": t.confirmed}
+
+    return {
+        "username": username,
+        "topics": [topic(t) for t in k.topics],
+        "key_terms": k.key_terms,
+        "declared_without_evidence": [t.name for t in k.declared],
+        "answers": k.answers,
+        "accepted": k.accepted,
+        "articles": k.articles,
+        "last_active": k.last_active,
+    }

@@ -32,3 +32,26 @@ def test_profile_card_shows_key_terms_and_text_confirmed_skills(client, people):
     assert "kubelet" in terms and "cgroup" in terms
     # a declared skill that is a word of their answers (not a tag) is confirmed by them
     assert "Kubelet</span> <span class=\"badge-confirmed\"" in html
+
+
+def test_person_expertise_api_uses_visible_evidence_and_respects_opt_out(client, people):
+    from chrysalis.experts import actions
+    from chrysalis.testsupport.factories import api_headers
+
+    p = people
+    for title in ("Kubernetes pod keeps restarting", "Ingress returns 502"):
+        q = ask(p["dan"], title, ["kubernetes"])
+        answer(p["alice"], q, "Read the kubelet logs and the cgroup limits first.")
+    secret = create_space(p["alice"], name="Falcon", visibility="secret")
+    hidden = ask(p["alice"], "Valuation model for the target", ["valuation"], space=secret)
+    answer(p["alice"], hidden, "Use the discounted cash flow valuation.")
+    r = client.get("/api/v1/people/alice/expertise", headers=api_headers(p["bob"]))
+    body = r.json()
+    assert r.status_code == 200 and body["username"] == "alice" and body["answers"] == 2
+    assert [t["name"] for t in body["topics"]] == ["kubernetes"] and body["topics"][0]["level"] == 5
+    assert {"kubelet", "cgroup"} <= set(body["key_terms"]) and "valuation" not in str(body)
+    assert client.get("/api/v1/people/nobody/expertise", headers=api_headers(p["bob"])).status_code == 404
+    actions.update_settings(p["alice"], opt_out_of_expertise=True)
+    r = client.get("/api/v1/people/alice/expertise", headers=api_headers(p["bob"]))
+    assert r.status_code == 404 and "expert search" in r.json()["detail"]
+    assert client.get("/api/v1/people/alice/expertise", headers=api_headers(p["alice"])).status_code == 200
