@@ -96,6 +96,15 @@ def test_find_an_expert_route_a_question_and_decline_it(page, live_server, live_
     assert f"d{req.pk}" in engine.get_engine().index.where  # the decline reached the model's evidence
     page.shot("declined")
 
+    # Raj goes on holiday: no questions are routed to him until he is back.
+    page.get_by_role("link", name="My availability").click()
+    page.get_by_label("Away until").fill("2099-01-31")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".flash")).to_contain_text("Your expertise settings are saved.")
+    raj.expert_settings.refresh_from_db()
+    assert raj.expert_settings.away_until.date().isoformat() == "2099-01-31"
+    page.shot("away")
+
     # Dana sees on her question who was asked and how it went (Raj passed).
     page.context.clear_cookies()
     sign_in(page, "dana", PASSWORD)

@@ -2,6 +2,7 @@
 
 from datetime import datetime, time
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -97,7 +98,7 @@ def settings_page(request):
     return render(
         request,
         "experts/settings.html",
-        {"nav": "experts", "prefs": prefs, "error": error},
+        {"nav": "experts", "prefs": prefs, "error": error, "weekly_cap": settings.CHRYSALIS_ROUTING_WEEKLY_CAP},
         status=422 if error else 200,
     )
 
