@@ -3,7 +3,10 @@
 `build_demo(people, seed, progress, stdout)` fills an EMPTY database with a department tree,
 people (names, titles, managers, locations, bios, skills), follows, spaces of all three kinds with
 members and roles, and about six months of posts, questions, comments (with threaded replies),
-reactions, @mentions, #tags and recent notifications, whose text is on topic for each department.
+reactions, @mentions, #tags and recent notifications, whose text is on topic for each department,
+and three weeks of question routing: who was asked to answer each recent question and how it went
+(answered, passed as "not my area" or "busy", no reply), with the newest questions still waiting in
+the experts' "Questions for you".
 
 Everything random comes from one `random.Random(seed)`: the same seed gives the same organisation
 (timestamps are relative to the build time, truncated to the hour). It scales to 100,000 people:
@@ -826,6 +829,7 @@ def build_demo(
     counts.update(_write_spaces(spaces, rng, now, bars))
     counts.update(_write_content(staff, spaces, rng, now, bars, posts_per_person))
     _reset_sequences()
+    counts.update(_write_routing(rng, now, bars))
 
     from chrysalis.search.indexing import rebuild_index
 
@@ -1329,6 +1333,102 @@ def _write_content(
                     accepted.clear()
             bar.update(min(chunk_size, total - c0))
     return dict(made)
+
+
+ROUTING_DAYS = 21  # questions of the last three weeks were routed to experts
+ROUTING_MAX_QUESTIONS = 3000
+PENDING_HOURS = 20  # unanswered questions younger than this still wait (escalation comes after 24 h)
+PENDING_PER_PERSON = 3
+WEEKLY_ASKS = 4  # below the product's default weekly cap (5), so live routing still reaches everyone
+
+
+def _write_routing(rng: random.Random, now: datetime, bars) -> dict:
+    """Routing history as the product would have written it: each recent question was sent to up to
+    three people who answered questions with its tags (never the asker, only people who may read it).
+    Those who answered it are recorded as answered (with their response time); the others passed
+    ("not my area" or "busy") or did not reply; on the newest unanswered questions they are still
+    waiting, with a "routed" notification."""
+    from collections import Counter
+
+    from chrysalis.experts.models import RoutingRequest
+    from chrysalis.notifications.models import Notification
+    from chrysalis.posts.models import Post
+    from chrysalis.spaces.models import Membership, Space, Visibility
+
+    since = now - timedelta(days=ROUTING_DAYS)
+    questions = list(
+        Post.objects.filter(kind="question", created_at__gte=since, removed_at__isnull=True)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", "author_id", "space_id", "created_at")[:ROUTING_MAX_QUESTIONS]
+    )[::-1]
+    if not questions:
+        return {"routing requests": 0}
+    tags_of: dict[int, list[int]] = defaultdict(list)
+    for pid, tid in Post.tags.through.objects.filter(post__kind="question").values_list("post_id", "tag_id"):
+        tags_of[pid].append(tid)
+    answers: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
+    by_tag: dict[int, Counter] = defaultdict(Counter)
+    for qid, author, created in (
+        Post.objects.filter(kind="answer", removed_at__isnull=True).order_by("pk").values_list(
+            "question_id", "author_id", "created_at"
+        )
+    ):
+        answers[qid].append((author, created))
+        if created < since:  # who knew what before the routed period
+            for t in tags_of.get(qid, ()):
+                by_tag[t][author] += 1
+    restricted = dict(Space.objects.exclude(visibility=Visibility.OPEN).values_list("pk", "visibility"))
+    members: dict[int, set[int]] = defaultdict(set)
+    for sid, uid in Membership.objects.filter(space_id__in=list(restricted)).values_list("space_id", "user_id"):
+        members[sid].add(uid)
+    rows, notes, pending, load = [], [], Counter(), Counter()
+    bar = bars.bar(len(questions), "routing")
+    for qid, asker, space_id, created in questions:
+        bar.update(1)
+        ranked = Counter()
+        for t in tags_of.get(qid, ()):
+            ranked.update(dict(by_tag[t].most_common(12)))
+        readers = members[space_id] if space_id in restricted else None
+        experts = [
+            u
+            for u, _ in sorted(ranked.items(), key=lambda kv: (-kv[1], kv[0]))
+            if u != asker and (readers is None or u in readers)
+        ]
+        answered = {}
+        for author, when in answers.get(qid, ()):
+            answered.setdefault(author, when)
+        asked_at = created + timedelta(minutes=rng.randint(1, 4))
+        this_week = now - asked_at < timedelta(days=7)
+        experts = [u for u in experts if not this_week or load[u] < WEEKLY_ASKS]
+        chosen = [u for u in experts[:6] if u in answered][:2]
+        chosen += [u for u in experts if u not in chosen][: 3 - len(chosen)]
+        if this_week:
+            load.update(chosen)
+        young = now - created < timedelta(hours=PENDING_HOURS)
+        for rank, expert in enumerate(chosen):
+            req = RoutingRequest(question_id=qid, expert_id=expert, asked_at=asked_at, score=round(3.0 - rank * 0.4, 2))
+            if expert in answered and answered[expert] >= asked_at:
+                req.status, req.answered_at = RoutingRequest.Status.ANSWERED, answered[expert]
+                req.response_seconds = int((answered[expert] - asked_at).total_seconds())
+            elif young and pending[expert] < PENDING_PER_PERSON:  # as in the product: until they act
+                pending[expert] += 1
+                notes.append(Notification(recipient_id=expert, actor_id=asker, verb=Notification.Verb.ROUTED,
+                                          post_id=qid, created_at=asked_at))
+            else:
+                roll = rng.random()
+                if roll < 0.35 or young:
+                    reason = RoutingRequest.Reason.NOT_MY_AREA if roll < 0.25 else RoutingRequest.Reason.BUSY
+                    declined = min(asked_at + timedelta(minutes=rng.randint(5, 600)), now)
+                    req.status, req.declined_at, req.declined_reason = RoutingRequest.Status.DECLINED, declined, reason
+                    req.response_seconds = int((declined - asked_at).total_seconds())
+                else:
+                    req.status = RoutingRequest.Status.EXPIRED
+            rows.append(req)
+    bar.close()
+    with transaction.atomic():
+        RoutingRequest.objects.bulk_create(rows, batch_size=BATCH)
+        Notification.objects.bulk_create(notes, batch_size=BATCH)
+    return {"routing requests": len(rows), "routed notifications": len(notes)}
 
 
 def _reset_sequences() -> None:

@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
@@ -221,3 +222,31 @@ def test_answers_are_consistent_with_their_questions_and_votes():
             assert q.accepted_answer_id in {a.pk for a in answers}
     for a in Post.objects.filter(kind="answer").annotate(v=Count("votes")):
         assert a.score == a.v and not Vote.objects.filter(post=a, user=a.author).exists()
+
+
+def test_routing_history_is_consistent_with_questions_answers_and_access():
+    from chrysalis.experts.models import RoutingRequest
+    from chrysalis.spaces.queries import can_read_space
+
+    counts, _ = build(people=120)
+    reqs = list(RoutingRequest.objects.select_related("question", "question__space", "expert"))
+    assert reqs and counts["routing requests"] == len(reqs)
+    statuses = {r.status for r in reqs}
+    assert {"answered", "declined", "expired"} <= statuses
+    for r in reqs:
+        q = r.question
+        assert q.kind == "question" and r.expert_id != q.author_id
+        assert q.space is None or can_read_space(r.expert, q.space)
+        assert r.asked_at >= q.created_at
+        if r.status == "answered":
+            assert Post.objects.filter(question=q, author=r.expert, created_at=r.answered_at).exists()
+            assert r.response_seconds == int((r.answered_at - r.asked_at).total_seconds())
+        if r.status == "declined":
+            assert r.declined_reason in ("not my area", "busy") and r.declined_at >= r.asked_at
+        if r.status == "pending":
+            assert (NOW - q.created_at).total_seconds() < 20 * 3600
+            assert Notification.objects.filter(recipient=r.expert, verb="routed", post=q).exists()
+    per_question = Counter(r.question_id for r in reqs)
+    assert max(per_question.values()) <= 3
+    week = [r for r in reqs if (NOW - r.asked_at).days < 7]
+    assert max(Counter(r.expert_id for r in week).values()) <= 4  # below the weekly cap
