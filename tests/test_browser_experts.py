@@ -71,8 +71,10 @@ def test_find_an_expert_route_a_question_and_decline_it(page, live_server, live_
     expect(page.locator(".expert-name")).to_have_text(["Raj Patel", "Li Novak"])
     page.shot("search-berlin")
 
-    # Dana asks a question: it is routed to the experts (never to her), Raj first.
-    page.goto("/qa/ask/")
+    # Dana would rather have the experts come to her: she asks it as a question (title carried over);
+    # it is routed to the experts (never to her), Raj first.
+    page.get_by_role("link", name="Ask it as a question").click()
+    expect(page.get_by_label("Title")).to_have_value("kubernetes ingress certificate")
     page.get_by_label("Title").fill("Kubernetes ingress certificate expired on staging")
     page.get_by_label("Details").fill("The staging ingress shows an expired TLS certificate. Who can renew it?")
     page.get_by_label("Tags").fill("kubernetes")
@@ -90,11 +92,16 @@ def test_find_an_expert_route_a_question_and_decline_it(page, live_server, live_
     expect(item).to_be_visible()
     page.shot("inbox")
     item.get_by_role("button", name="Not my area").click()
-    expect(item.locator(".routing-status")).to_have_text("Declined: not my area. Thanks for letting us know.")
+    expect(item.locator(".routing-status")).to_have_text("You passed: not my area. Thanks for letting us know.")
     req = RoutingRequest.objects.get(question=question, expert=raj)
     assert req.status == "declined" and req.declined_reason == "not my area" and req.declined_at is not None
     assert f"d{req.pk}" in engine.get_engine().index.where  # the decline reached the model's evidence
     page.shot("declined")
+    page.get_by_role("link", name="Passed").click()  # what became of the questions routed to him
+    expect(page.locator(".routing-item", has_text="Kubernetes ingress certificate expired on staging")).to_contain_text(
+        "You passed: not my area."
+    )
+    page.shot("inbox-passed")
 
     # Raj goes on holiday: no questions are routed to him until he is back.
     page.get_by_role("link", name="My availability").click()

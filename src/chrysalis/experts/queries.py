@@ -340,8 +340,15 @@ def knows_about(viewer, person, top: int = 8) -> KnowsAbout | None:
 # ------------------------------------------------------------------------------------------ routing inbox
 
 
+INBOX_STATUSES = ("pending", "answered", "declined", "expired", "all")
+
+
 def inbox(viewer, status: str = "pending", cursor: str | None = None, limit: int | None = None) -> Page:
     """The viewer's routing requests (newest first) whose question they may still read."""
+    if status not in INBOX_STATUSES:
+        from chrysalis.core.errors import Invalid
+
+        raise Invalid("status must be pending, answered, declined, expired or all.", field="status")
     qs = (
         RoutingRequest.objects.filter(expert_id=viewer.pk, question__removed_at__isnull=True)
         .filter(content_visible_q(viewer, space_field="question__space"))

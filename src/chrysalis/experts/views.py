@@ -48,9 +48,19 @@ def search(request):
     return render(request, "experts/search.html", ctx)
 
 
+INBOX_TABS = (("pending", "Waiting"), ("answered", "Answered"), ("declined", "Passed"), ("expired", "No reply"))
+
+
 def inbox(request):
-    page = queries.inbox(request.user, cursor=request.GET.get("cursor"))
-    return render(request, "experts/inbox.html", {"nav": "experts", "page": page})
+    """Questions routed to me: the waiting ones, and what became of the others (tabs)."""
+    status = request.GET.get("status", "pending")
+    ctx = {"nav": "experts", "status": status, "tabs": INBOX_TABS, "page": None, "error": None}
+    try:
+        ctx["page"] = queries.inbox(request.user, status=status, cursor=request.GET.get("cursor"))
+    except ActionError as exc:
+        ctx["error"] = exc.message
+        return render(request, "experts/inbox.html", ctx, status=exc.status)
+    return render(request, "experts/inbox.html", ctx)
 
 
 @require_POST
@@ -68,7 +78,7 @@ def decline(request, pk: int):
         messages.error(request, exc.message)
         return redirect("experts:inbox")
     if request.htmx:
-        return render(request, "experts/_request.html", {"req": req})
+        return render(request, "experts/_request.html", {"req": req, "just_declined": True})
     messages.success(request, "Thanks, we will ask someone else.")
     return redirect("experts:inbox")
 

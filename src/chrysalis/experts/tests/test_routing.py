@@ -158,7 +158,12 @@ def test_inbox_page_api_and_htmx_decline(client, kube):
     r = client.get("/api/v1/me/routing")
     assert [i["id"] for i in r.json()["items"]] == [req.pk]
     r = client.post(f"/experts/inbox/{req.pk}/decline/", {"reason": "busy"}, headers={"HX-Request": "true"})
-    assert r.status_code == 200 and "Declined" in r.content.decode() and "<html" not in r.content.decode()
+    assert r.status_code == 200 and "You passed: busy." in r.content.decode() and "<html" not in r.content.decode()
+    # the history tabs: passed shows it, waiting no longer does; an unknown status is a clear 422
+    assert q.title in client.get("/experts/inbox/?status=declined").content.decode()
+    assert q.title not in client.get("/experts/inbox/").content.decode()
+    bad = client.get("/experts/inbox/?status=lost")
+    assert bad.status_code == 422 and "status must be pending" in bad.content.decode()
     r = client.post(f"/api/v1/routing/{req.pk}/decline", {"reason": "busy"}, content_type="application/json")
     assert r.status_code == 409
     client.force_login(kube["bob"])
