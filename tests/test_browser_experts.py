@@ -87,7 +87,10 @@ def test_find_an_expert_route_a_question_and_decline_it(page, live_server, live_
     # Raj sees it in "Questions for you" and declines it as not his area, in place.
     page.context.clear_cookies()
     sign_in(page, "raj", PASSWORD)
-    page.goto("/experts/inbox/")
+    page.goto("/")  # the home page says so too
+    expect(page.locator(".waiting-card")).to_contain_text("Kubernetes ingress certificate expired on staging")
+    page.shot("home-questions-for-you")
+    page.locator(".waiting-card").get_by_role("link", name="All questions for you").click()
     item = page.locator(".routing-item", has_text="Kubernetes ingress certificate expired on staging")
     expect(item).to_be_visible()
     page.shot("inbox")

@@ -5,6 +5,8 @@ Routing rules (route_question / escalate_unanswered):
 - ranking: the question's title, body and tags, ranked with the evidence that EVERY possible reader of
   the question may read (public content plus the question's own space: `queries.question_keys`), so
   being asked never depends on content the asker or a recipient could not read;
+- only people with evidence matching the question (`queries.matching`): an active person who
+  never wrote about the topic is not asked;
 - never the asker; only people who may read the question (spaces.queries.readers_among); not opted
   out; not away; not above the weekly cap (settings.CHRYSALIS_ROUTING_WEEKLY_CAP requests in the last
   7 days); never twice for one question (someone who declined is not asked again);
@@ -75,6 +77,7 @@ def route_question(question_or_id, *, round: int = 1, now: datetime | None = Non
         limit=k + len(asked) + 40,
         explain=False,
     )
+    hits = queries.matching(hits)  # only people whose work matches the question
     ids = [int(h.person) for h in hits]
     readers = readers_among(question.space, ids)
     prefs = {s.user_id: s for s in ExpertSettings.objects.filter(user_id__in=ids)}

@@ -188,16 +188,31 @@ def evidence_items(viewer, refs) -> dict[str, EvidenceItem]:
 MATCH_FEATURES = ("doc_sum", "doc_max", "profile", "tag_count")  # evidence that matches the query
 
 
+MIN_RELATIVE_MATCH = 0.2  # of the best match among the candidates
+
+
+def topic_match(hit) -> float:
+    """How much of the person's evidence matches the query (BM25 document and profile scores and tag
+    counts, log-scaled)."""
+    return sum(max(float(hit.features.get(f, 0.0)), 0.0) for f in MATCH_FEATURES)
+
+
+def matching(hits: list) -> list:
+    """The hits whose evidence really matches the query: some match, and at least MIN_RELATIVE_MATCH of
+    the best one (sharing only an everyday word with a question is not knowing about it). Someone with
+    no such evidence is neither listed in expert search nor asked to answer, however active."""
+    best = max((topic_match(h) for h in hits), default=0.0)
+    return [h for h in hits if topic_match(h) > 0 and topic_match(h) >= MIN_RELATIVE_MATCH * best]
+
+
 def expert_search_order(hits: list) -> list:
     """Order for "who knows about X": the learned score predicts who will answer next, which leans on
     recent activity; a person searching for expertise wants people whose work matches the topic. So
     only people with matching evidence are listed, ordered by reciprocal-rank fusion of the learned
     rank and the content-match rank (someone with no evidence on the topic has nothing to explain why
     they would know; a decline of a similar question is a negative signal, never a match)."""
-    def content(h) -> float:
-        return sum(max(float(h.features.get(f, 0.0)), 0.0) for f in MATCH_FEATURES)
-
-    matched = [h for h in hits if content(h) > 0]
+    content = topic_match
+    matched = matching(hits)
     learned_rank = {id(h): i for i, h in enumerate(matched)}
     by_content = sorted(matched, key=lambda h: -content(h))
     content_rank = {id(h): i for i, h in enumerate(by_content)}

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.search, name="search"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/decline/", views.decline, name="decline"),
+    path("inbox/card/", views.waiting_card, name="waiting_card"),
     path("settings/", views.settings_page, name="settings"),
     path("knows/<str:username>/", views.knows_about, name="knows_about"),
     path("questions/<int:pk>/routing/", views.question_routing, name="question_routing"),

@@ -63,6 +63,15 @@ def inbox(request):
     return render(request, "experts/inbox.html", ctx)
 
 
+def waiting_card(request):
+    """The home page's "Questions for you" card (loaded by htmx): the newest questions waiting for the
+    viewer's answer; nothing at all when none are."""
+    page = queries.inbox(request.user, status="pending", limit=3)
+    return render(
+        request, "experts/_waiting_card.html", {"page": page, "count": queries.pending_count(request.user)}
+    )
+
+
 @require_POST
 def decline(request, pk: int):
     try:
