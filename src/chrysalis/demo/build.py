@@ -1449,8 +1449,13 @@ def _reset_sequences() -> None:
 
 
 def _print_signin(staff: list[Person], counts: dict, stdout) -> None:
+    from chrysalis.experts.models import RoutingRequest
+
     examples = [p for p in staff if not p.is_head and not p.has_reports and p.username != "admin"]
-    eng = next((p for p in examples if p.dept.topic in ENG_TOPICS), examples[0])
+    waiting = set(RoutingRequest.objects.filter(status="pending").values_list("expert_id", flat=True))
+    # an engineer with questions waiting for them, so that "Questions for you" has something to show
+    eng = next((p for p in examples if p.dept.topic in ENG_TOPICS and p.id in waiting), None)
+    eng = eng or next((p for p in examples if p.dept.topic in ENG_TOPICS), examples[0])
     sales = next((p for p in examples if p.dept.topic == "sales"), examples[-1])
     summary = ", ".join(
         f"{counts.get(k, 0):,} {k}"
@@ -1460,5 +1465,6 @@ def _print_signin(staff: list[Person], counts: dict, stdout) -> None:
     print(f"Sign in with password '{DEMO_PASSWORD}' as:", file=stdout)
     print("  admin                  Ada Admin, administrator (IT)", file=stdout)
     for p in (eng, sales):
-        print(f"  {p.username:<22} {p.name}, {p.title} ({p.dept.name})", file=stdout)
+        extra = " - has questions waiting in Questions for you" if p.id in waiting else ""
+        print(f"  {p.username:<22} {p.name}, {p.title} ({p.dept.name}){extra}", file=stdout)
     print("Every demo person has the same password.", file=stdout)
