@@ -247,7 +247,6 @@ def find_experts(
     hits = rank_people(
         text, "", tags, visible=visible, asker=viewer, limit=limit * 20 + 50 if filtered else max(limit * 5, 50)
     )
-    hits = expert_search_order(hits)
     people = get_user_model().objects.filter(pk__in=[int(h.person) for h in hits], is_active=True)
     if dept_id:
         people = people.filter(department_id=dept_id)
@@ -256,7 +255,8 @@ def find_experts(
     if own_dept:
         people = people.exclude(department_id=own_dept)
     by_pk = {p.pk: p for p in people.select_related("department")}
-    hits = [h for h in hits if int(h.person) in by_pk][:limit]
+    # the filters first: "matching" is relative to the best match among the people asked for
+    hits = expert_search_order([h for h in hits if int(h.person) in by_pk])[:limit]
     items = evidence_items(viewer, [r for h in hits for r in h.evidence])
     results = []
     for h in hits:

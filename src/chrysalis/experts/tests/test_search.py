@@ -169,3 +169,21 @@ def test_an_untitled_post_is_titled_by_its_opening_words_without_half_words(peop
     found = queries.find_experts(people["bob"], "lock contention orders table")
     assert found[0].person == people["alice"]
     assert [e.title for e in found[0].evidence] == [ev.title]  # named by its opening words on the page
+
+
+@pytest.mark.django_db
+def test_outside_my_department_keeps_weaker_matches_of_other_departments(people):
+    eng, sales = make_department("Engineering"), make_department("Sales")
+    for name, dept in (("alice", eng), ("bob", eng), ("carol", sales)):
+        people[name].department = dept
+        people[name].save()
+    for i in range(6):  # alice (engineering) is by far the strongest on kubernetes
+        answer(people["alice"], ask(people["dan"], f"Kubernetes cluster question {i}", ["kubernetes"]),
+               "Kubernetes helm kubectl cluster nodes.")
+    from chrysalis.posts.actions import create_post
+
+    create_post(people["carol"], body="Our Nordics accounts form a cluster of renewals this quarter.")
+    engine.rebuild()
+    everyone = names(queries.find_experts(people["bob"], "kubernetes cluster"))
+    outside = names(queries.find_experts(people["bob"], "kubernetes cluster", outside_my_department=True))
+    assert everyone[0] == "alice" and outside == ["carol"]
