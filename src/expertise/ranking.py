@@ -76,6 +76,8 @@ HALF_LIVES = (3.0, 30.0, 180.0, 720.0)
 K1, B = 1.2, 0.75
 TOP_DOCS = 200
 MAX_QUERY_TERMS = 64
+MIN_QUERY_TERMS = 2  # kept even when every word of the query is common
+COMMON_WINDOW = 20_000  # ... and then read over this many of their most recent documents
 MAX_DF_FRACTION, MIN_DF_CAP = 0.02, 2000
 FLOOR = -30.0  # log-activity floor, relative to the most active candidate
 CUT_BUDGET, MIN_CUTS = 2e8, 64  # training: distinct cut-offs <= max(MIN_CUTS, CUT_BUDGET / indexed rows)
@@ -304,8 +306,14 @@ class FeatureExtractor:
         tagset = set(qtags)
         # very common terms carry little weight and cost the most: skip them on big indexes
         common = max(MAX_DF_FRACTION * ndocs, MIN_DF_CAP)
-        kept = set(sorted((j for j in idf if j not in tagset and df[j] <= common),
-                          key=lambda j: -idf[j])[:MAX_QUERY_TERMS]) | (tagset & set(idf))
+        words = [j for j in idf if j not in tagset and df[j] <= common]
+        if not words:  # every word is common ("kubernetes" in a big engineering org): keep the rarest few,
+            # read over their most recent COMMON_WINDOW documents only (the lists are long)
+            words = sorted((j for j in idf if j not in tagset), key=lambda j: (df[j], j))[:MIN_QUERY_TERMS]
+            for key in [k for k in cols if k[1] in words]:
+                r, f = cols[key]
+                cols[key] = (r[-COMMON_WINDOW:], f[-COMMON_WINDOW:])
+        kept = set(sorted(words, key=lambda j: -idf[j])[:MAX_QUERY_TERMS]) | (tagset & set(idf))
         # document model and profile model
         ptf: dict[int, np.ndarray] = {}
         hit_p, hit_s, hit_c, hit_seg, hit_row = [], [], [], [], []

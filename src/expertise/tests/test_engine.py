@@ -305,3 +305,14 @@ def test_profile_key_terms_are_distinctive_words_and_confirm_declared_skills():
     idx2 = ExpertiseIndex.build(hidden)
     assert "kubelet" in [t.topic for t in build_profile(idx2, "bob").key_terms]
     assert "kubelet" not in [t.topic for t in build_profile(idx2, "bob", visible={None}).key_terms]
+
+
+def test_a_query_of_only_common_words_still_matches_on_its_rarest_ones(monkeypatch):
+    import expertise.ranking as ranking
+
+    index = ExpertiseIndex.build(corpus())
+    monkeypatch.setattr(ranking, "MIN_DF_CAP", 1)
+    monkeypatch.setattr(ranking, "MAX_DF_FRACTION", 0.01)  # every word counts as common
+    hits = ExpertRanker(index).rank(Query("postgres vacuum planner"), limit=3)
+    assert hits[0].person == "alice" and hits[0].features["doc_max"] > 0
+    assert "postgres" in hits[0].matched_topics or "vacuum" in hits[0].matched_topics
