@@ -21,6 +21,25 @@ CHROMIUM_ARGS = [
 SHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
 
 
+def _serve_one_request_at_a_time() -> None:
+    """pytest-django's live server shares the test's in-memory SQLite connection with every request
+    thread; two requests at once (a page and the htmx partials it loads) would use it concurrently
+    ("bad parameter or other API misuse"). A non-threaded server handles requests one by one, on the
+    server thread, and answers with Connection: close so the browser never waits on a kept-alive
+    socket."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class SerialWSGIServer(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)  # the server thread already uses the shared connections
+
+    LiveServerThread.server_class = SerialWSGIServer
+
+
+_serve_one_request_at_a_time()
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
