@@ -28,11 +28,16 @@ def _serve_one_request_at_a_time() -> None:
     server thread, and answers with Connection: close so the browser never waits on a kept-alive
     socket."""
     from django.core.servers.basehttp import WSGIServer
+    from django.db import connections
     from django.test.testcases import LiveServerThread
 
     class SerialWSGIServer(WSGIServer):
         def __init__(self, *args, connections_override=None, **kwargs):
             super().__init__(*args, **kwargs)  # the server thread already uses the shared connections
+
+        def close_request(self, request):  # as the threaded server does (a no-op for in-memory SQLite)
+            connections.close_all()
+            super().close_request(request)
 
     LiveServerThread.server_class = SerialWSGIServer
 
