@@ -134,6 +134,40 @@ def _unique_inverse(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rs[first], inv
 
 
+def _stable_time_order(times: np.ndarray, runs: list[int]) -> np.ndarray:
+    """`np.argsort(times, kind="stable")`, without a full sort in the usual cases: `times` already in
+    order, or a time-sorted run (the base segment) followed by a short one (the pending documents),
+    which are merged. `runs` are the lengths of the concatenated parts."""
+    if len(times) < 2 or not np.any(times[1:] < times[:-1]):
+        return np.arange(len(times))
+    if len(runs) == 2 and runs[0]:
+        na = runs[0]
+        a, b = times[:na], times[na:]
+        if not np.any(a[1:] < a[:-1]):
+            ob = np.argsort(b, kind="stable")
+            bs = b[ob]
+            order = np.empty(len(times), dtype=np.intp)
+            order[np.arange(na) + np.searchsorted(bs, a, side="left")] = np.arange(na)  # a first on ties
+            order[np.searchsorted(a, bs, side="right") + np.arange(len(bs))] = na + ob
+            return order
+    return np.argsort(times, kind="stable")
+
+
+def _distinct_days(person: np.ndarray, days: np.ndarray, n: int) -> np.ndarray:
+    """Per person, the number of distinct days with an item (a bitmap of people x days when it is
+    small enough, else a sort)."""
+    if not len(days):
+        return np.zeros(n)
+    d0 = float(days.min())
+    nd = int(days.max() - d0) + 1
+    if n * nd <= 64_000_000:
+        seen = np.zeros(n * nd, dtype=bool)
+        seen[person.astype(np.int64) * nd + (days - d0).astype(np.int64)] = True
+        return seen.reshape(n, nd).sum(axis=1).astype(np.float64)
+    _, first = np.unique(person.astype(np.float64) * 1e6 + days, return_index=True)
+    return np.bincount(person[first], minlength=n).astype(np.float64)
+
+
 def _group_max(keys: np.ndarray, vals: np.ndarray, n: int, fill: float) -> np.ndarray:
     out = np.full(n, fill)
     if len(keys):
@@ -175,7 +209,7 @@ class FeatureExtractor:
         PE = np.concatenate([P[E > 0] for P, _K, _C, E in parts]) if parts else np.zeros(0, np.int32)
         CE = np.concatenate([C[E > 0] for _P, _K, C, E in parts]) if parts else np.zeros(0)
         WE = np.concatenate([E[E > 0] for _P, _K, _C, E in parts]) if parts else np.zeros(0)
-        order = np.argsort(CE, kind="stable")
+        order = _stable_time_order(CE, [int((E > 0).sum()) for _P, _K, _C, E in parts])
         st["exp_times"] = CE[order]
         age = (len(order) - 1 - np.arange(len(order))).astype(np.float64)
         PE, WE = PE[order], WE[order]
@@ -184,13 +218,7 @@ class FeatureExtractor:
         st["since_last"] = -_group_max(PE, -age, n, -np.inf)  # site items since the person's last one
         st["first_age"] = _group_max(PE, age, n, 0.0)
         days = np.floor(CE[order] / DAY)
-        first_of_day = np.ones(len(days), dtype=bool)
-        if len(days):  # distinct (person, day) pairs
-            key = PE.astype(np.float64) * 1e6 + days
-            _, first = np.unique(key, return_index=True)
-            first_of_day[:] = False
-            first_of_day[first] = True
-        st["active_days"] = np.bincount(PE, weights=first_of_day.astype(float), minlength=n)
+        st["active_days"] = _distinct_days(PE, days, n)
         # when in the day (UTC) and week people write: availability for a question asked at a given hour
         hour = ((CE[order] % DAY) // 3600).astype(np.int64)
         st["hours"] = np.bincount(PE * 24 + hour, minlength=n * 24).reshape(n, 24).astype(np.float64)

@@ -316,3 +316,22 @@ def test_a_query_of_only_common_words_still_matches_on_its_rarest_ones(monkeypat
     hits = ExpertRanker(index).rank(Query("postgres vacuum planner"), limit=3)
     assert hits[0].person == "alice" and hits[0].features["doc_max"] > 0
     assert "postgres" in hits[0].matched_topics or "vacuum" in hits[0].matched_topics
+
+
+def test_fast_time_order_and_distinct_days_equal_the_plain_computations():
+    from expertise.ranking import _distinct_days, _stable_time_order
+
+    rng = np.random.default_rng(3)
+    for n_base, n_pend in ((0, 0), (1, 0), (50, 0), (200, 7), (0, 9), (300, 40)):
+        base = np.sort(rng.integers(0, 60, n_base)).astype(np.float64)  # many ties
+        pend = rng.integers(0, 70, n_pend).astype(np.float64)
+        t = np.concatenate([base, pend])
+        assert np.array_equal(_stable_time_order(t, [n_base, n_pend]), np.argsort(t, kind="stable"))
+        shuffled = rng.permutation(t)
+        assert np.array_equal(_stable_time_order(shuffled, [len(t)]), np.argsort(shuffled, kind="stable"))
+        people = rng.integers(0, 9, len(t))
+        days = np.floor(t / 3)
+        expected = np.zeros(9)
+        for p, _day in set(zip(people.tolist(), days.tolist(), strict=True)):
+            expected[p] += 1
+        assert np.array_equal(_distinct_days(people, days, 9), expected)
