@@ -223,11 +223,16 @@ class FeatureExtractor:
         hour = ((CE[order] % DAY) // 3600).astype(np.int64)
         st["hours"] = np.bincount(PE * 24 + hour, minlength=n * 24).reshape(n, 24).astype(np.float64)
         st["hours_site"] = st["hours"].sum(axis=0)
-        st["hours_na"] = np.bincount(PE * 24 + hour, weights=WE * np.exp(-age / 100.0),
-                                     minlength=n * 24).reshape(n, 24)
-        wday = ((CE[order] // DAY + 3) % 7 >= 5).astype(np.int64)  # 1 = Saturday or Sunday
-        st["weekend"] = np.bincount(PE, weights=wday.astype(float), minlength=n)
-        st["n_items"] = np.bincount(PE, minlength=n).astype(np.float64)
+        # statistics only some features read are computed when the model reads them (FEATURES)
+        if "hour_na" in FEATURES:
+            st["hours_na"] = np.bincount(PE * 24 + hour, weights=WE * np.exp(-age / 100.0),
+                                         minlength=n * 24).reshape(n, 24)
+        if "wday_aff" in FEATURES:
+            wday = ((CE[order] // DAY + 3) % 7 >= 5).astype(np.int64)  # 1 = Saturday or Sunday
+            st["weekend"] = np.bincount(PE, weights=wday.astype(float), minlength=n)
+            st["n_items"] = np.bincount(PE, minlength=n).astype(np.float64)
+        if not any(f in FEATURES for f in ACT_FEATURES):
+            return st
         for hl in HALF_LIVES:
             tau = hl * DAY / math.log(2)
             m = np.where(np.isfinite(last), (last - tref) / tau, 0.0)
@@ -275,12 +280,15 @@ class FeatureExtractor:
         site = st["hours_site"]
         site_share = (site @ k + 1.0) / (site.sum() + 24.0)
         share = (H @ k + 5.0 * site_share) / (tot + 5.0)
-        weekend = (qtime // DAY + 3) % 7 >= 5
-        site_we = (st["weekend"].sum() + 1.0) / (st["n_items"].sum() + 2.0)
-        we = (st["weekend"][c] + 5.0 * site_we) / (st["n_items"][c] + 5.0)
-        wshare = we / site_we if weekend else (1 - we) / (1 - site_we)
-        return {"hour_aff": np.log(share / site_share), "hour_na": np.log1p(st["hours_na"][c] @ k),
-                "wday_aff": np.log(wshare)}
+        out = {"hour_aff": np.log(share / site_share)}
+        if "hours_na" in st:
+            out["hour_na"] = np.log1p(st["hours_na"][c] @ k)
+        if "weekend" in st:
+            weekend = (qtime // DAY + 3) % 7 >= 5
+            site_we = (st["weekend"].sum() + 1.0) / (st["n_items"].sum() + 2.0)
+            we = (st["weekend"][c] + 5.0 * site_we) / (st["n_items"][c] + 5.0)
+            out["wday_aff"] = np.log(we / site_we if weekend else (1 - we) / (1 - site_we))
+        return out
 
     # ---------------------------------------------------------------- query features
     def features(self, qterms: list[int], qtags: list[int], asker: int, t: float | None,
