@@ -207,6 +207,15 @@ class ExpertiseIndex:
             self.people.append(person)
         return i
 
+    def question_doc_of(self, qnum: int) -> str | None:
+        """The document id of question number `qnum`. The inverse map is kept until a question is added
+        (a question keeps its number and document id when it is re-indexed), not rebuilt on every change."""
+        size = (len(self.question_num), len(self.question_doc))
+        cached = getattr(self, "_question_docs", None)
+        if cached is None or cached[0] != size:
+            cached = self._question_docs = (size, {n: self.question_doc.get(q) for q, n in self.question_num.items()})
+        return cached[1].get(qnum)
+
     def _doc_terms(self, doc_id: str) -> tuple[np.ndarray, np.ndarray] | None:
         loc = self.where.get(doc_id)
         if loc is None:

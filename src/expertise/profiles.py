@@ -151,11 +151,7 @@ def _own_terms(index: ExpertiseIndex, seg, r: int) -> np.ndarray:
     qn = int(seg.parent_q[r])
     if qn < 0 or int(seg.kind[r]) == Q:
         return terms
-    key = ("question-docs", index.version, len(index.question_num))
-    docs = index._cache.get(key)
-    if docs is None:
-        docs = index._cache[key] = {n: index.question_doc.get(q) for q, n in index.question_num.items()}
-    found = index._doc_terms(docs.get(qn) or "")
+    found = index._doc_terms(index.question_doc_of(qn) or "")
     if found is None:
         return terms
     qterms, qtf = found

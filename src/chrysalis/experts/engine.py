@@ -188,7 +188,7 @@ def _first_line(text: str, limit: int = 90) -> str:
     index or on the page)."""
     from chrysalis.search.indexing import plain_text
 
-    text = " ".join(plain_text(text).split())
+    text = plain_text(text)  # whitespace already collapsed
     if len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.-") + "…"
@@ -403,7 +403,7 @@ class Engine:
                 self.index.remove(f"{op[0]}{obj_id}")
             else:
                 self.index.add(ev)
-            if op == "post":  # the declines of a question follow it (removed with it, or moved with it)
+            if op == "post" and (ev is None or ev.kind == "question"):  # its declines follow a question
                 for rid in _declines_of(obj_id):
                     self.apply("decline", rid)
         elif op in ("unpost", "uncomment"):

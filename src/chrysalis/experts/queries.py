@@ -211,10 +211,9 @@ def expert_search_order(hits: list) -> list:
     only people with matching evidence are listed, ordered by reciprocal-rank fusion of the learned
     rank and the content-match rank (someone with no evidence on the topic has nothing to explain why
     they would know; a decline of a similar question is a negative signal, never a match)."""
-    content = topic_match
     matched = matching(hits)
     learned_rank = {id(h): i for i, h in enumerate(matched)}
-    by_content = sorted(matched, key=lambda h: -content(h))
+    by_content = sorted(matched, key=lambda h: -topic_match(h))
     content_rank = {id(h): i for i, h in enumerate(by_content)}
     fused = sorted(
         matched,

@@ -3,6 +3,8 @@ memberships, questions and answers, "not my area" declines of routed questions),
 from expert search, evidence, "knows about" and routing never depends on content of spaces they
 cannot read: removing that content changes nothing, and no evidence item from it ever appears."""
 
+from contextlib import contextmanager
+
 import pytest
 from django.db import transaction
 from django.utils import timezone
@@ -46,6 +48,24 @@ org = st.fixed_dictionaries(
 
 class Rollback(Exception):
     pass
+
+
+PROPERTY = settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@contextmanager
+def rolled_back():
+    """Everything written inside is undone: hypothesis builds many organisations in one test."""
+    try:
+        with transaction.atomic():
+            yield
+            raise Rollback
+    except Rollback:
+        pass
 
 
 def build(data):
@@ -116,74 +136,58 @@ def snapshot(viewer, people, word):
 
 
 @pytest.mark.django_db(transaction=False)
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@PROPERTY
 @given(data=org)
 def test_expert_search_and_profiles_ignore_unreadable_content(data):
-    try:
-        with transaction.atomic():
-            people = build(data)
-            viewer = people[data["viewer"]]
-            before = snapshot(viewer, people, data["word"])
-            hidden = [
-                p
-                for p in Post.objects.filter(space__isnull=False).select_related("space")
-                if not can_read_space(viewer, p.space)
-            ]
-            # no evidence item from an unreadable space ever appears
-            urls = {u for _, _, ev, _, _, _ in before[0] for _, u in ev}
-            for p in hidden:
-                assert not any(u.split("#")[0].rstrip("/").endswith(f"/{p.pk}") for u in urls)
-            Post.objects.filter(pk__in=[p.pk for p in hidden]).delete()
-            after = snapshot(viewer, people, data["word"])
-            assert before == after
-            raise Rollback
-    except Rollback:
-        pass
+    with rolled_back():
+        people = build(data)
+        viewer = people[data["viewer"]]
+        before = snapshot(viewer, people, data["word"])
+        hidden = [
+            p
+            for p in Post.objects.filter(space__isnull=False).select_related("space")
+            if not can_read_space(viewer, p.space)
+        ]
+        # no evidence item from an unreadable space ever appears
+        urls = {u for _, _, ev, _, _, _ in before[0] for _, u in ev}
+        for p in hidden:
+            assert not any(u.split("#")[0].rstrip("/").endswith(f"/{p.pk}") for u in urls)
+        Post.objects.filter(pk__in=[p.pk for p in hidden]).delete()
+        after = snapshot(viewer, people, data["word"])
+        assert before == after
 
 
 @pytest.mark.django_db(transaction=False)
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@PROPERTY
 @given(data=org)
 def test_routing_recipients_read_the_question_and_ignore_private_content(data):
-    try:
-        with transaction.atomic():
-            people = build(data)
-            asker = people[data["viewer"]]
-            si = data["threads"][0][2]
-            space = None
-            if si is not None and si < len(data["spaces"]):
-                from chrysalis.spaces.models import Space
+    with rolled_back():
+        people = build(data)
+        asker = people[data["viewer"]]
+        si = data["threads"][0][2]
+        space = None
+        if si is not None and si < len(data["spaces"]):
+            from chrysalis.spaces.models import Space
 
-                space = Space.objects.get(name=f"S{si}")
-                if not can_read_space(asker, space) or not asker.memberships.filter(space=space).exists():
-                    space = None
-            q = qa.ask_question(
-                asker, title=f"{data['word']} trouble", body="?", tags=[data["word"]], space=space
-            )
-            engine.rebuild()
-            made = actions.route_question(q)
-            chosen = sorted(r.expert_id for r in made)
-            assert asker.pk not in chosen
-            assert all(can_read_space(r.expert, q.space) for r in made)
-            # content the question's readers may not all read plays no part
-            keys = queries.question_keys(q)
-            hidden = [
-                p.pk
-                for p in Post.objects.filter(space__isnull=False).exclude(pk=q.pk)
-                if engine.space_key(p.space_id) not in keys
-            ]
-            RoutingRequest.objects.filter(question=q).delete()
-            Post.objects.filter(pk__in=hidden).delete()
-            engine.rebuild()
-            assert sorted(r.expert_id for r in actions.route_question(q)) == chosen
-            raise Rollback
-    except Rollback:
-        pass
+            space = Space.objects.get(name=f"S{si}")
+            if not can_read_space(asker, space) or not asker.memberships.filter(space=space).exists():
+                space = None
+        q = qa.ask_question(
+            asker, title=f"{data['word']} trouble", body="?", tags=[data["word"]], space=space
+        )
+        engine.rebuild()
+        made = actions.route_question(q)
+        chosen = sorted(r.expert_id for r in made)
+        assert asker.pk not in chosen
+        assert all(can_read_space(r.expert, q.space) for r in made)
+        # content the question's readers may not all read plays no part
+        keys = queries.question_keys(q)
+        hidden = [
+            p.pk
+            for p in Post.objects.filter(space__isnull=False).exclude(pk=q.pk)
+            if engine.space_key(p.space_id) not in keys
+        ]
+        RoutingRequest.objects.filter(question=q).delete()
+        Post.objects.filter(pk__in=hidden).delete()
+        engine.rebuild()
+        assert sorted(r.expert_id for r in actions.route_question(q)) == chosen
