@@ -49,7 +49,7 @@ ALL_FEATURES = (
     "answers", "articles", "asker_helped", "asker_helper",
     "na_10", "na_30", "na_100", "na_300", "since_last", "tag_na", "doc_na",
     "nag_10", "nag_30", "nag_100", "nag_300", "first_age", "active_days",
-    "hour_aff", "hour_na", "wday_aff", "declined",
+    "hour_aff", "hour_na", "wday_aff", "declined", "coverage",
 )
 # ... and the subset the model uses. Activity is measured on the site's own clock (decayed counts over the
 # last N expertise items of the site, items since the person's last one, tenure, active days), which
@@ -120,6 +120,7 @@ class QueryFeatures:
     qtags: list[int] = field(default_factory=list)
     idf: dict[int, float] = field(default_factory=dict)
     answers: np.ndarray | None = None  # log1p answer counts of the candidates, for tie-breaking
+    coverage: np.ndarray | None = None  # share of the query's terms (idf-weighted) in their expertise text
 
 
 def _unique_inverse(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -422,6 +423,7 @@ class FeatureExtractor:
                 doc_hits = [(int(P[i]), int(segs[i]), int(rows[i]), float(S[i])) for i in top]
         # profile model (one document per person: their expertise text)
         profile = np.zeros(n)
+        coverage = query_coverage(ptf, idf, kept, n)
         have = st["plen"] > 0
         nprof = int(have.sum())
         avg_plen = float(st["plen"][have].mean()) if nprof else 1.0
@@ -454,7 +456,8 @@ class FeatureExtractor:
         c = candidates
         content = {"doc_sum": doc_sum, "doc_max": doc_max, "doc_mnz": doc_mnz, "doc_recent": doc_recent,
                    "profile": profile, "tag_count": tag_count, "tag_dec": tag_dec, "tag_na": tag_na,
-                   "doc_na": doc_na, "helped": helped, "helper": helper, "declined": declined}
+                   "doc_na": doc_na, "helped": helped, "helper": helper, "declined": declined,
+                   "coverage": coverage}
         if not len(c):
             return QueryFeatures(c, np.zeros((0, len(FEATURES))), doc_hits, list(kept), qtags, idf)
         ctx = _Columns(st, c, content, qtime, gap_items)
@@ -462,7 +465,7 @@ class FeatureExtractor:
             c = self._prune(ctx, prune, asker)
             ctx = _Columns(st, c, content, qtime, gap_items, ctx.top_act)
         X = np.column_stack([ctx.get(f) for f in FEATURES])
-        return QueryFeatures(c, X, doc_hits, list(kept), qtags, idf, ctx.get("answers"))
+        return QueryFeatures(c, X, doc_hits, list(kept), qtags, idf, ctx.get("answers"), coverage[c])
 
     def _prune(self, ctx: _Columns, prune: tuple, asker: int) -> np.ndarray:
         """The candidates that can reach the top `k` under `model` (ties and rounding included), found
@@ -516,7 +519,7 @@ class FeatureExtractor:
 SOCIAL_FEATURES = ("asker_helped", "asker_helper")
 # features that depend on the query's terms, tags or asker (zero for people without matching evidence)
 CONTENT_FEATURES = ("doc_sum", "doc_max", "doc_mnz", "doc_recent", "profile", "tag_count", "tag_decayed",
-                    "tag_share", "tag_na", "doc_na", "declined", *SOCIAL_FEATURES)
+                    "tag_share", "tag_na", "doc_na", "declined", "coverage", *SOCIAL_FEATURES)
 ACT_FEATURES = ("act_3d", "act_30d", "act_180d", "act_720d", "asked_30d")
 
 
@@ -540,6 +543,8 @@ class _Columns:
         if f in ("doc_sum", "doc_max", "doc_mnz", "doc_recent", "profile", "tag_count", "tag_na", "doc_na",
                  "declined"):
             return np.log1p(ct[f][c])
+        if f == "coverage":
+            return ct[f][c]
         if f == "tag_decayed":
             return np.log1p(ct["tag_dec"][c])
         if f == "tag_share":
@@ -581,6 +586,22 @@ class _Columns:
                 self._cols.setdefault(k, v)
             return tod[f]
         raise KeyError(f)
+
+
+def query_coverage(ptf: dict[int, np.ndarray], idf: dict[int, float], kept, n: int) -> np.ndarray:
+    """Per person, the share of the query that their expertise text covers: the idf-weighted fraction of
+    the query's terms (words and tags, those anybody wrote) found in their answers, articles and posts.
+    "react performance" is covered fully by someone who wrote about both, half by someone who wrote
+    about performance reviews only. Rare words weigh more, as in BM25."""
+    total = sum(idf[j] for j in kept)
+    cov = np.zeros(n)
+    if total <= 0:
+        return cov
+    for j in kept:
+        v = ptf.get(j)
+        if v is not None:
+            cov += idf[j] * (v > 0)
+    return cov / total
 
 
 def _hour_kernel(qtime: float) -> np.ndarray:
@@ -663,6 +684,7 @@ class ExpertRanker:
             person=index.people[p], score=round(score, 4), matched_topics=tuple(topics),
             evidence=tuple(evidence), answers=int(st["answers"][p]), accepted=int(st["accepted"][p]),
             articles=int(st["articles"][p]), last_active=from_epoch(float(last)) if np.isfinite(last) else None,
+            coverage=round(float(qf.coverage[i]), 4) if qf.coverage is not None else 0.0,
             features={f: round(float(v), 4) for f, v in zip(FEATURES, qf.X[i], strict=True)})
 
     # ---------------------------------------------------------------- learning

@@ -72,6 +72,7 @@ class ExpertHit:
     articles: int = 0
     last_active: datetime | None = None
     features: dict[str, float] = field(default_factory=dict)
+    coverage: float = 0.0  # idf-weighted share of the query's terms found in their expertise text (0..1)
 
     @property
     def why(self) -> str:

@@ -26,6 +26,7 @@ from chrysalis.spaces.queries import content_visible_q, readable_spaces_q
 from expertise import Query
 from expertise.index import from_epoch
 from expertise.profiles import build_profile
+from expertise.text import tag_token, tokens
 
 MAX_QUERY_CHARS = 500
 KIND_LABEL = {
@@ -205,21 +206,36 @@ def matching(hits: list) -> list:
     return [h for h in hits if topic_match(h) > 0 and topic_match(h) >= MIN_RELATIVE_MATCH * best]
 
 
-def expert_search_order(hits: list) -> list:
+SHORT_QUERY_TERMS = 3  # a query of at most this many words and tags is a keyword query: all of them meant
+
+
+def expert_search_order(hits: list, short_query: bool = False) -> list:
     """Order for "who knows about X": the learned score predicts who will answer next, which leans on
     recent activity; a person searching for expertise wants people whose work matches the topic. So
     only people with matching evidence are listed, ordered by reciprocal-rank fusion of the learned
     rank and the content-match rank (someone with no evidence on the topic has nothing to explain why
-    they would know; a decline of a similar question is a negative signal, never a match)."""
+    they would know; a decline of a similar question is a negative signal, never a match). The content
+    match is weighed by how much of the query the person's work covers, and for a short keyword query
+    ("react performance") the people whose work covers every word come first, as in a search engine:
+    someone who wrote only about performance reviews is listed after the React performance people."""
     matched = matching(hits)
     learned_rank = {id(h): i for i, h in enumerate(matched)}
-    by_content = sorted(matched, key=lambda h: -topic_match(h))
+    by_content = sorted(matched, key=lambda h: -topic_match(h) * h.coverage)
     content_rank = {id(h): i for i, h in enumerate(by_content)}
-    fused = sorted(
-        matched,
-        key=lambda h: (-(1 / (20 + learned_rank[id(h)]) + 1 / (20 + content_rank[id(h)])), content_rank[id(h)]),
-    )  # ties go to the stronger topic match
-    return fused
+
+    def key(h):
+        fused = 1 / (20 + learned_rank[id(h)]) + 1 / (20 + content_rank[id(h)])
+        partial = short_query and h.coverage < FULL_COVERAGE
+        return (partial, -fused, content_rank[id(h)])  # ties go to the stronger topic match
+
+    return sorted(matched, key=key)
+
+
+FULL_COVERAGE = 0.999  # every query term found (up to rounding)
+
+
+def is_short_query(text: str, tags=()) -> bool:
+    return len(set(tokens(text)) | {tag_token(t) for t in tags}) <= SHORT_QUERY_TERMS
 
 
 def find_experts(
@@ -243,8 +259,11 @@ def find_experts(
     location = (location or "").strip()
     own_dept = getattr(viewer, "department_id", None) if outside_my_department else None
     filtered = bool(dept_id or location or own_dept)
+    short = is_short_query(text, tags)
+    # a wider pool when filters drop people, or when the few who cover every keyword may rank lower
+    wide = filtered or short
     hits = rank_people(
-        text, "", tags, visible=visible, asker=viewer, limit=limit * 20 + 50 if filtered else max(limit * 5, 50)
+        text, "", tags, visible=visible, asker=viewer, limit=limit * 20 + 50 if wide else max(limit * 5, 50)
     )
     people = get_user_model().objects.filter(pk__in=[int(h.person) for h in hits], is_active=True)
     if dept_id:
@@ -255,7 +274,7 @@ def find_experts(
         people = people.exclude(department_id=own_dept)
     by_pk = {p.pk: p for p in people.select_related("department")}
     # the filters first: "matching" is relative to the best match among the people asked for
-    hits = expert_search_order([h for h in hits if int(h.person) in by_pk])[:limit]
+    hits = expert_search_order([h for h in hits if int(h.person) in by_pk], short)[:limit]
     items = evidence_items(viewer, [r for h in hits for r in h.evidence])
     results = []
     for h in hits:
@@ -445,9 +464,7 @@ class CliContext:
         self.exclude = hidden_people()
         self.people = {
             pk: (ext, username, name or username)
-            for pk, ext, username, name in User.objects.values_list(
-                "pk", "external_id", "username", "display_name"
-            )
+            for pk, ext, username, name in User.objects.values_list("pk", "external_id", "username", "display_name")
         }
         self.by_ext = {ext: pk for pk, (ext, _, _) in self.people.items() if ext}
         self.by_username = {u: pk for pk, (_, u, _) in self.people.items()}

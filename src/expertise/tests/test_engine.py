@@ -335,3 +335,20 @@ def test_fast_time_order_and_distinct_days_equal_the_plain_computations():
         for p, _day in set(zip(people.tolist(), days.tolist(), strict=True)):
             expected[p] += 1
         assert np.array_equal(_distinct_days(people, days, 9), expected)
+
+
+def test_coverage_is_the_idf_weighted_share_of_the_query_in_their_expertise_text():
+    docs = [Evidence("q1", "dave", "question", day(1), "React rendering", "<p>Slow list?</p>", ("react",),
+                     question_id="1"),
+            Evidence("a1", "ines", "answer", day(2), "React rendering", "<p>Profile the react performance of "
+                     "the list.</p>", ("react",), question_id="1"),
+            Evidence("p1", "dmitri", "post", day(3), "Performance review timeline",
+                     "<p>Performance reviews start in April.</p>"),
+            Evidence("p2", "zoe", "post", day(4), "Espresso", "<p>Grinder settings.</p>")]
+    hits = {h.person: h for h in ExpertRanker(ExpertiseIndex.build(docs)).rank(Query("react performance"),
+                                                                               limit=10)}
+    assert hits["ines"].coverage == 1.0
+    assert 0.0 < hits["dmitri"].coverage < 1.0  # "performance" only
+    assert hits["zoe"].coverage == 0.0
+    # the asker's question text is interest, not expertise: it covers nothing
+    assert "dave" not in hits or hits["dave"].coverage == 0.0

@@ -101,9 +101,7 @@ def test_search_page_api_and_htmx(client, kube):
 def test_settings_api_and_page(client, people):
     u = people["alice"]
     client.force_login(u)
-    r = client.patch(
-        "/api/v1/me/expertise-settings", {"opt_out_of_expertise": True}, content_type="application/json"
-    )
+    r = client.patch("/api/v1/me/expertise-settings", {"opt_out_of_expertise": True}, content_type="application/json")
     assert r.status_code == 200 and r.json() == {"opt_out_of_expertise": True, "away_until": None}
     r = client.patch(
         "/api/v1/me/expertise-settings",
@@ -158,8 +156,7 @@ def test_an_untitled_post_is_titled_by_its_opening_words_without_half_words(peop
     from chrysalis.posts.actions import create_post
 
     body = (
-        "We finally tracked down lock contention on the orders table in the service mesh. "
-        "Root cause was a retry loop."
+        "We finally tracked down lock contention on the orders table in the service mesh. Root cause was a retry loop."
     )
     post = create_post(people["alice"], body=body)
     ev = engine.post_evidence(post.pk)
@@ -178,8 +175,11 @@ def test_outside_my_department_keeps_weaker_matches_of_other_departments(people)
         people[name].department = dept
         people[name].save()
     for i in range(6):  # alice (engineering) is by far the strongest on kubernetes
-        answer(people["alice"], ask(people["dan"], f"Kubernetes cluster question {i}", ["kubernetes"]),
-               "Kubernetes helm kubectl cluster nodes.")
+        answer(
+            people["alice"],
+            ask(people["dan"], f"Kubernetes cluster question {i}", ["kubernetes"]),
+            "Kubernetes helm kubectl cluster nodes.",
+        )
     from chrysalis.posts.actions import create_post
 
     create_post(people["carol"], body="Our Nordics accounts form a cluster of renewals this quarter.")
@@ -187,3 +187,37 @@ def test_outside_my_department_keeps_weaker_matches_of_other_departments(people)
     everyone = names(queries.find_experts(people["bob"], "kubernetes cluster"))
     outside = names(queries.find_experts(people["bob"], "kubernetes cluster", outside_my_department=True))
     assert everyone[0] == "alice" and outside == ["carol"]
+
+
+@pytest.mark.django_db
+def test_a_short_keyword_query_lists_people_who_cover_every_word_first(people):
+    """ "react performance": the people-operations analyst who writes a lot about performance reviews
+    (and is the most active) comes after the engineer who wrote about React performance."""
+    from chrysalis.posts import actions as posts
+
+    p = people
+    for i in range(8):
+        posts.create_post(p["dan"], title=f"Performance review timeline {i}", body="Performance reviews and goals.")
+        hr = ask(p["carol"], f"When is my performance review {i}?", ["hr"])
+        answer(p["dan"], hr, "Performance reviews start in April; your manager books the performance review.")
+    for i in range(30):  # everyday traffic on other topics
+        posts.create_post(p["bob"], title=f"Postgres vacuum notes {i}", body="Autovacuum and bloat in postgres.")
+    q = ask(p["asker"], "The product list renders slowly", ["frontend"])
+    answer(p["erin"], q, "Measure its performance with the react profiler.")
+    engine.rebuild()
+    found = queries.find_experts(p["asker"], "react performance")
+    assert names(found) == ["erin", "dan"]
+    assert queries.is_short_query("react performance") and not queries.is_short_query(
+        "How do I make a long react list render faster on old phones?"
+    )
+
+
+def test_expert_search_order_puts_full_coverage_first_only_for_keyword_queries():
+    from expertise.types import ExpertHit
+
+    # dan: the stronger match and the higher learned score, but for half of the query only
+    dan = ExpertHit("dan", 2.0, features={"doc_sum": 6.0, "profile": 6.0}, coverage=0.5)
+    erin = ExpertHit("erin", 1.0, features={"doc_sum": 2.0, "profile": 2.0}, coverage=1.0)
+    none = ExpertHit("zed", 3.0, features={}, coverage=0.0)  # no matching work: never listed
+    assert [h.person for h in queries.expert_search_order([dan, erin, none], short_query=True)] == ["erin", "dan"]
+    assert [h.person for h in queries.expert_search_order([dan, erin, none], short_query=False)] == ["dan", "erin"]
