@@ -8,14 +8,15 @@ them. Only evidence created before `now` and visible under `visible` is used.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 import numpy as np
 
 from expertise.index import ACC, ANS, ART, DAY, DEC, EXPW, POST, ExpertiseIndex, Q, from_epoch, to_epoch
-from expertise.text import tag_token, tokens
+from expertise.text import STOP, TOKEN, strip_html, tag_token, tokens
 from expertise.types import KINDS, Profile, TopicStrength
 
 KEY_TERM_MIN_ITEMS = 2  # a key term appears in at least this many of the person's expertise items
@@ -195,4 +196,51 @@ def _key_terms(index: ExpertiseIndex, slices, words: dict[int, list], top: int,
                  for _, j, v, n, ev in scored[:top])
 
 
-__all__ = ["build_profile", "KINDS", "tag_token", "tokens"]
+PHRASE_MIN_ITEMS = 2  # a phrase is shown when it is in at least this many of the person's items
+_CLAUSE = re.compile(r"[,;:!?()\[\]\"]+|\.(?:\s|$)|\n")
+
+
+def key_phrases(texts: Iterable[str], key_terms: Sequence[str], limit: int | None = None) -> list[str]:
+    """Key terms in context: each key term is replaced by the two-word phrase it most often forms in the
+    person's own writing (`texts`, HTML or Markdown), when that phrase recurs (in PHRASE_MIN_ITEMS items
+    or more) and its other word is no everyday word ("cache" and "stampede" become "cache stampede",
+    "pool" becomes "connection pool"). Words of a phrase already shown are not repeated."""
+    if not key_terms:
+        return []
+    keys = set(key_terms)
+    seen_in: Counter[tuple[str, str]] = Counter()
+    for text in texts:
+        pairs = set()
+        for clause in _CLAUSE.split(strip_html(text).lower()):  # a phrase never spans punctuation
+            words = TOKEN.findall(clause)
+            for a, b in zip(words, words[1:], strict=False):
+                if (a in keys or b in keys) and _phrase_word(a) and _phrase_word(b) and a != b:
+                    pairs.add((a, b))
+        seen_in.update(pairs)
+    best: dict[str, tuple[int, tuple[str, str]]] = {}
+    for pair, n in seen_in.items():
+        if n < PHRASE_MIN_ITEMS:
+            continue
+        for w in pair:
+            if w in keys and (w not in best or (n, pair) > best[w]):
+                best[w] = (n, pair)
+    out: list[str] = []
+    shown: set[str] = set()
+    for term in key_terms:
+        if term in shown:
+            continue
+        pair = best.get(term, (0, None))[1]
+        if pair is not None and not (set(pair) & shown):
+            out.append(" ".join(pair))
+            shown.update(pair)
+        else:
+            out.append(term)
+            shown.add(term)
+    return out[:limit] if limit else out
+
+
+def _phrase_word(w: str) -> bool:
+    return w not in STOP and w not in COMMON_WORDS and not w.isdigit() and len(w) > 1
+
+
+__all__ = ["build_profile", "key_phrases", "KINDS", "tag_token", "tokens"]

@@ -25,7 +25,7 @@ from chrysalis.spaces.models import Space, Visibility
 from chrysalis.spaces.queries import content_visible_q, readable_spaces_q
 from expertise import Query
 from expertise.index import from_epoch
-from expertise.profiles import build_profile
+from expertise.profiles import build_profile, key_phrases
 from expertise.text import tag_token, tokens
 
 MAX_QUERY_CHARS = 500
@@ -318,7 +318,7 @@ class KnowsAbout:
     articles: int
     last_active: datetime | None
     hidden: bool = False  # opted out (shown to the person themself only)
-    key_terms: list[str] = field(default_factory=list)  # distinctive words of their answers, articles, posts
+    key_terms: list[str] = field(default_factory=list)  # distinctive words (or phrases) of their own writing
 
 
 def knows_about(viewer, person, top: int = 8) -> KnowsAbout | None:
@@ -366,8 +366,25 @@ def knows_about(viewer, person, top: int = 8) -> KnowsAbout | None:
         prof.articles,
         prof.last_active,
         opted_out,
-        [t.topic for t in prof.key_terms],
+        key_phrases(own_writing(viewer, person), [t.topic for t in prof.key_terms]),
     )
+
+
+OWN_WRITING_ITEMS = 300  # the most recent answers, articles and posts read for key phrases
+
+
+def own_writing(viewer, person) -> list[str]:
+    """The texts of `person`'s most recent answers, articles and posts that `viewer` may read."""
+    from chrysalis.posts.models import Post
+
+    kinds = (Post.Kind.ANSWER, Post.Kind.ARTICLE, Post.Kind.POST)
+    rows = (
+        visible_posts(viewer)
+        .filter(author=person, kind__in=kinds)
+        .order_by("-created_at")
+        .values_list("title", "body")[:OWN_WRITING_ITEMS]
+    )
+    return [f"{title}. {body}" if title else body for title, body in rows]
 
 
 # ------------------------------------------------------------------------------------------ routing inbox

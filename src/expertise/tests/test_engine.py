@@ -352,3 +352,15 @@ def test_coverage_is_the_idf_weighted_share_of_the_query_in_their_expertise_text
     assert hits["zoe"].coverage == 0.0
     # the asker's question text is interest, not expertise: it covers nothing
     assert "dave" not in hits or hits["dave"].coverage == 0.0
+
+
+def test_key_phrases_put_key_terms_in_the_context_they_recur_in():
+    from expertise.profiles import key_phrases
+
+    texts = ["We saw a cache stampede after the deploy.", "<p>Another <b>cache stampede</b>; the connection pool "
+             "was too small.</p>", "Connection pool settings: raise the pool size.", "Cache warm-up notes."]
+    assert key_phrases(texts, ["cache", "stampede", "pool", "guild"]) == ["cache stampede", "connection pool", "guild"]
+    # a pair seen once is no phrase; an everyday word never joins one ("the pool", "raise the")
+    assert key_phrases(texts[:1] + texts[3:], ["cache", "pool"]) == ["cache", "pool"]
+    assert key_phrases(["the pool is big", "the pool again"], ["pool"]) == ["pool"]
+    assert key_phrases(texts, []) == [] and key_phrases(texts, ["cache", "pool"], limit=1) == ["cache stampede"]

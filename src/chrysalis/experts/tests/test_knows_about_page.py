@@ -1,5 +1,7 @@
+from chrysalis.experts import engine
 from chrysalis.experts.tests.conftest import answer, ask
 from chrysalis.spaces.actions import create_space
+from chrysalis.testsupport.factories import make_space
 
 
 def test_profile_card_shows_topics_from_visible_work_only(client, people):
@@ -49,9 +51,30 @@ def test_person_expertise_api_uses_visible_evidence_and_respects_opt_out(client,
     body = r.json()
     assert r.status_code == 200 and body["username"] == "alice" and body["answers"] == 2
     assert [t["name"] for t in body["topics"]] == ["kubernetes"] and body["topics"][0]["level"] == 5
-    assert {"kubelet", "cgroup"} <= set(body["key_terms"]) and "valuation" not in str(body)
+    # key terms in the phrases they recur in
+    assert {"kubelet logs", "cgroup limits"} <= set(body["key_terms"]) and "valuation" not in str(body)
     assert client.get("/api/v1/people/nobody/expertise", headers=api_headers(p["bob"])).status_code == 404
     actions.update_settings(p["alice"], opt_out_of_expertise=True)
     r = client.get("/api/v1/people/alice/expertise", headers=api_headers(p["bob"]))
     assert r.status_code == 404 and "expert search" in r.json()["detail"]
     assert client.get("/api/v1/people/alice/expertise", headers=api_headers(p["alice"])).status_code == 200
+
+
+def test_key_phrases_come_from_writing_the_viewer_may_read_only(people):
+    from chrysalis.experts import queries
+
+    p = people
+    for title in ("Cache stampede at nine", "Cold caches after deploy", "Stampede again"):
+        q = ask(p["dan"], title, ["caching"])
+        answer(p["alice"], q, "The stampede hit the origin; stagger the expiry times.")
+    secret = make_space(p["alice"], name="Falcon", visibility="secret", members=[p["carol"]])
+    for title in ("Origin load", "Expiry jitter"):
+        q = ask(p["alice"], title, ["caching"], space=secret)
+        answer(p["carol"], q, "ok")
+        answer(p["alice"], q, "Stampede protection with probabilistic early expiry.")
+    engine.rebuild()
+    outsider = queries.knows_about(p["bob"], p["alice"]).key_terms
+    member = queries.knows_about(p["carol"], p["alice"]).key_terms
+    # "stampede" recurs as "stampede hit"; a phrase never spans the semicolon ("origin; stagger")
+    assert outsider == ["stampede hit", "origin", "stagger", "expiry"]
+    assert "protection" in member  # the secret space's writing counts for its member only
