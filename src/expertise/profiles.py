@@ -15,8 +15,8 @@ from datetime import datetime
 
 import numpy as np
 
-from expertise.index import ACC, ANS, ART, DAY, DEC, EXPW, POST, ExpertiseIndex, Q, from_epoch, to_epoch
-from expertise.text import STOP, TOKEN, strip_html, tag_token, tokens
+from expertise.index import ACC, ANS, ART, COM, DAY, DEC, EXPW, POST, ExpertiseIndex, Q, from_epoch, to_epoch
+from expertise.text import STOP, TOKEN, document_terms, prose, tag_token, tokens
 from expertise.types import KINDS, Profile, TopicStrength
 
 KEY_TERM_MIN_ITEMS = 2  # a key term appears in at least this many of the person's expertise items
@@ -46,6 +46,7 @@ understand until update updated usually want wanted way ways wednesday week week
 while whole within without wonder work worked working works worth write wrong yeah year years yes yet
 yesterday boring love loved yours mine move moved quiet apart backed depends depend decided
 happy fun cool hours hour morning afternoon evening tonight per via agreed agree agrees etc
+notes highlights organise organize zero
 """.split())
 
 
@@ -150,6 +151,10 @@ def _own_terms(index: ExpertiseIndex, seg, r: int) -> np.ndarray:
     question it replies to, whose term frequencies are taken off again."""
     terms, tf = seg.row_terms(r)
     qn = int(seg.parent_q[r])
+    if qn < 0 and int(seg.kind[r]) == COM:  # a comment on a post: its document repeats the post's title
+        title = Counter(document_terms(seg.titles[r], ""))
+        taken = np.array([title.get(index.terms_list[j], 0) for j in terms.tolist()], dtype=np.float64)
+        return terms[tf - taken > 0]
     if qn < 0 or int(seg.kind[r]) == Q:
         return terms
     found = index._doc_terms(index.question_doc_of(qn) or "")
@@ -211,25 +216,28 @@ def key_phrases(texts: Iterable[str], key_terms: Sequence[str], limit: int | Non
     seen_in: Counter[tuple[str, str]] = Counter()
     for text in texts:
         pairs = set()
-        for clause in _CLAUSE.split(strip_html(text).lower()):  # a phrase never spans punctuation
+        for clause in _CLAUSE.split(prose(text).lower()):  # a phrase never spans punctuation
             words = TOKEN.findall(clause)
             for a, b in zip(words, words[1:], strict=False):
                 if (a in keys or b in keys) and _phrase_word(a) and _phrase_word(b) and a != b:
                     pairs.add((a, b))
         seen_in.update(pairs)
-    best: dict[str, tuple[int, tuple[str, str]]] = {}
+    # per key term its best phrase: one whose other word is distinctive too ("connection pool" before
+    # "pool settings"), then the most frequent
+    best: dict[str, tuple[bool, int, tuple[str, str]]] = {}
     for pair, n in seen_in.items():
         if n < PHRASE_MIN_ITEMS:
             continue
         for w in pair:
-            if w in keys and (w not in best or (n, pair) > best[w]):
-                best[w] = (n, pair)
+            both = pair[0] in keys and pair[1] in keys
+            if w in keys and (w not in best or (both, n, pair) > best[w]):
+                best[w] = (both, n, pair)
     out: list[str] = []
     shown: set[str] = set()
     for term in key_terms:
         if term in shown:
             continue
-        pair = best.get(term, (0, None))[1]
+        pair = best.get(term, (False, 0, None))[2]
         if pair is not None and not (set(pair) & shown):
             out.append(" ".join(pair))
             shown.update(pair)

@@ -26,9 +26,17 @@ def strip_html(text: str, keep_code: bool = True) -> str:
     return _URL.sub(" ", html.unescape(text))
 
 
+_MENTION = re.compile(r"(?<![\w.])@[\w.\-]+")  # "@mio.tanaka": who is addressed, not what it is about
+
+
+def prose(text: str, keep_code: bool = True) -> str:
+    """The words of an HTML or plain text: no markup, links or @mentions."""
+    return _MENTION.sub(" ", strip_html(text, keep_code))
+
+
 def tokens(text: str, keep_code: bool = True) -> list[str]:
-    """Lower-cased word tokens of an HTML or plain text, without stop words."""
-    text = strip_html(text, keep_code).lower()
+    """Lower-cased word tokens of an HTML or plain text, without stop words or @mentions."""
+    text = prose(text, keep_code).lower()
     return [t for t in TOKEN.findall(text) if t not in STOP and len(t) < 40]
 
 

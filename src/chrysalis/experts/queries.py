@@ -370,11 +370,12 @@ def knows_about(viewer, person, top: int = 8) -> KnowsAbout | None:
     )
 
 
-OWN_WRITING_ITEMS = 300  # the most recent answers, articles and posts read for key phrases
+OWN_WRITING_ITEMS = 300  # the most recent answers, articles and posts (and as many comments) read for key phrases
 
 
 def own_writing(viewer, person) -> list[str]:
-    """The texts of `person`'s most recent answers, articles and posts that `viewer` may read."""
+    """The texts of `person`'s most recent answers, articles, posts and comments that `viewer` may read
+    (the writing their key terms come from)."""
     from chrysalis.posts.models import Post
 
     kinds = (Post.Kind.ANSWER, Post.Kind.ARTICLE, Post.Kind.POST)
@@ -384,7 +385,10 @@ def own_writing(viewer, person) -> list[str]:
         .order_by("-created_at")
         .values_list("title", "body")[:OWN_WRITING_ITEMS]
     )
-    return [f"{title}. {body}" if title else body for title, body in rows]
+    comments = (
+        visible_comments(viewer).filter(author=person).order_by("-created_at").values_list("body", flat=True)
+    )
+    return [f"{title}. {body}" if title else body for title, body in rows] + list(comments[:OWN_WRITING_ITEMS])
 
 
 # ------------------------------------------------------------------------------------------ routing inbox

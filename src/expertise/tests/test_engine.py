@@ -364,3 +364,17 @@ def test_key_phrases_put_key_terms_in_the_context_they_recur_in():
     assert key_phrases(texts[:1] + texts[3:], ["cache", "pool"]) == ["cache", "pool"]
     assert key_phrases(["the pool is big", "the pool again"], ["pool"]) == ["pool"]
     assert key_phrases(texts, []) == [] and key_phrases(texts, ["cache", "pool"], limit=1) == ["cache stampede"]
+
+
+def test_key_terms_are_the_persons_own_words_not_a_commented_posts_title_or_mentions():
+    docs = []
+    for i in range(3):
+        docs.append(Evidence(f"p{i}", "zoe", "post", day(i), "Cache stampede postmortem", "<p>What happened.</p>"))
+        docs.append(Evidence(f"c{i}", "chi", "comment", day(i + 0.5), "Cache stampede postmortem",
+                             f"<p>Thanks @mio.tanaka, the kubelet logs helped {i}.</p>"))
+    for i in range(20):  # everyone else's writing, the background
+        docs.append(Evidence(f"o{i}", f"u{i}", "post", day(10 + i), f"Lunch menu {i}", "<p>Soup and bread.</p>"))
+    index = ExpertiseIndex.build(docs)
+    terms = [t.topic for t in build_profile(index, "chi").key_terms]
+    assert "kubelet" in terms and "logs" in terms
+    assert not {"cache", "stampede", "postmortem", "mio.tanaka"} & set(terms)
