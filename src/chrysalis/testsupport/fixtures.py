@@ -35,18 +35,24 @@ def on_commit(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def open_space(ana):
-    return make_space(ana, name="Engineering", visibility="open")
+def space_owner(ana):
+    """Who owns the shared spaces below (an app's conftest may name someone else)."""
+    return ana
 
 
 @pytest.fixture
-def private_space(ana):
-    return make_space(ana, name="Board", visibility="private")
+def open_space(space_owner):
+    return make_space(space_owner, name="Engineering", visibility="open")
 
 
 @pytest.fixture
-def secret_space(ana):
-    return make_space(ana, name="Skunkworks", visibility="secret")
+def private_space(space_owner):
+    return make_space(space_owner, name="Board", visibility="private")
+
+
+@pytest.fixture
+def secret_space(space_owner):
+    return make_space(space_owner, name="Skunkworks", visibility="secret")
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from chrysalis.posts.actions import create_post
 from chrysalis.posts.models import Post
-from chrysalis.testsupport.factories import make_person, make_space
+from chrysalis.testsupport.factories import make_person
 
 BASE = timezone.now().replace(microsecond=0) - timedelta(days=10)
 
@@ -34,15 +34,6 @@ def owner(db):
 
 
 @pytest.fixture
-def open_space(owner):
-    return make_space(owner, name="Open Kitchen", visibility="open")
-
-
-@pytest.fixture
-def private_space(owner):
-    return make_space(owner, name="Board Room", visibility="private")
-
-
-@pytest.fixture
-def secret_space(owner):
-    return make_space(owner, name="Skunkworks", visibility="secret")
+def space_owner(owner):
+    """The shared open/private/secret space fixtures (chrysalis.testsupport.fixtures) belong to olga here."""
+    return owner
