@@ -7,7 +7,10 @@ Then, in one process: a full rebuild of the expertise index (evidence from every
 learned model), the index size on disk, and warm expert-query latency over realistic queries
 (question titles of the demo and common topics) for a handful of real viewers, through
 `experts.queries.find_experts` (ranking + privacy + hydration, what the page and API call) and the
-engine alone. Peak memory is the process's maximum resident set size.
+engine alone. Then the first expert search right after a new answer (`--rounds` times: one answer
+added to the engine's index, as the journal replay does, then one search), with few pending documents
+and again after `--pending` more documents were staged (the pending segment a busy organisation has
+between two merges into the base). Peak memory is the process's maximum resident set size.
 """
 
 import argparse
@@ -49,6 +52,8 @@ def main() -> int:
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--viewers", type=int, default=5)
     ap.add_argument("--no-rebuild", action="store_true", help="reuse the index on disk")
+    ap.add_argument("--rounds", type=int, default=20, help="new answers, each followed by one search")
+    ap.add_argument("--pending", type=int, default=50_000, help="documents staged before the last rounds")
     args = ap.parse_args()
     data = Path(args.data).resolve()
     db = data / "chrysalis.sqlite3"
@@ -125,8 +130,81 @@ def main() -> int:
         f"{empty} with no result"
     )
     print(f"engine ranking alone: p50 {pct(lat_engine, 0.5):.1f} ms, p95 {pct(lat_engine, 0.95):.1f} ms")
+    after_new_answer(eng, queries, viewers, texts, ids, args.rounds, "few pending documents")
+    if args.pending:
+        stage_pending(eng, queries, viewers, ids, args.pending)
+        after_new_answer(eng, queries, viewers, texts, ids, args.rounds,
+                         f"{len(eng.index.pending):,} pending documents")
     print(f"peak memory (max RSS): {peak:.0f} MB")
     return 0
+
+
+_added = 0
+_clock: list[float] = []  # creation time of the last answer added here
+
+
+def new_answer(eng, question_ids, rng, text: str):
+    """An answer to a known question by a known person, created a minute after everything indexed (the
+    live case: a post that just arrived), visible to the whole company."""
+    from expertise import Evidence
+    from expertise.index import from_epoch
+
+    global _added
+    _added += 1
+    index = eng.index
+    if not _clock:
+        _clock.append(index.max_created)
+    _clock[0] += 60.0
+    return Evidence(
+        id=f"bench-{_added}",
+        person=index.people[rng.randrange(len(index.people))],
+        kind="answer",
+        created=from_epoch(_clock[0]),
+        title=text,
+        text=f"<p>{text}: what worked for us, step by step.</p>",
+        question_id=str(rng.choice(question_ids)),
+    )
+
+
+def after_new_answer(eng, queries, viewers, texts, question_ids, rounds: int, label: str) -> None:
+    """The first search after the index changed: `rounds` times, one new answer then one search (through
+    find_experts, then again with another new answer through the engine alone)."""
+    from expertise import Query
+
+    rng = random.Random(2)
+    lat_full, lat_engine = [], []
+    for i in range(rounds):
+        v = viewers[i % len(viewers)]
+        text = texts[i % len(texts)]
+        eng.index.add(new_answer(eng, question_ids, rng, text))
+        t = time.perf_counter()
+        queries.find_experts(v, text, limit=10)
+        lat_full.append(time.perf_counter() - t)
+        vis = eng.normalise_visible(queries.visible_keys(v))
+        eng.index.add(new_answer(eng, question_ids, rng, text))
+        t = time.perf_counter()
+        eng.ranker.rank(Query(text), limit=10, visible=vis)
+        lat_engine.append(time.perf_counter() - t)
+    print(
+        f"first search after a new answer ({label}, {rounds} rounds): find_experts p50 "
+        f"{pct(lat_full, 0.5):.1f} ms, p95 {pct(lat_full, 0.95):.1f} ms; engine alone p50 "
+        f"{pct(lat_engine, 0.5):.1f} ms, p95 {pct(lat_engine, 0.95):.1f} ms"
+    )
+
+
+def stage_pending(eng, queries, viewers, question_ids, n: int) -> None:
+    """`n` more new answers in the index's pending segment, leaving it as large as a busy organisation's
+    between two merges into the base, then one (untimed) search per viewer, as the steady state has had."""
+    index = eng.index
+    room = int(max(index.MERGE_MIN, index.MERGE_FRACTION * index.base.n)) - len(index.pending) - 100
+    n = max(0, min(n, room))  # stay below the merge threshold: measure the pending segment, not a merge
+    rng = random.Random(3)
+    t = time.perf_counter()
+    for i in range(n):
+        index.add(new_answer(eng, question_ids, rng, TERMS[i % len(TERMS)]))
+    for v in viewers:
+        queries.find_experts(v, "warm up", limit=10)
+    print(f"staged {n:,} more answers (and searched once per viewer) in {time.perf_counter() - t:.1f} s")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,21 @@ from datetime import datetime
 import numpy as np
 from scipy.optimize import minimize
 
-from expertise.index import ACC, ANS, ART, DAY, DEC, EXPW, POST, ExpertiseIndex, Q, from_epoch, to_epoch
+from expertise.index import (
+    ACC,
+    ANS,
+    ART,
+    DAY,
+    DEC,
+    EXPW,
+    POST,
+    Appended,
+    ExpertiseIndex,
+    Q,
+    Slice,
+    from_epoch,
+    to_epoch,
+)
 from expertise.text import document_terms
 from expertise.types import EvidenceRef, ExpertHit, Query
 
@@ -176,6 +190,154 @@ def _group_max(keys: np.ndarray, vals: np.ndarray, n: int, fill: float) -> np.nd
     return out
 
 
+# ------------------------------------------------------------------------ statistics kept across changes
+# Per-person statistics (`FeatureExtractor.person_stats`) by key, with the value a person without any item
+# has; the site-clock and activity statistics are what an append shifts for everyone.
+_COUNT_STATS = ("answers", "accepted", "articles", "questions", "expertise", "plen", "votes")
+_PERSON_FILL = {**dict.fromkeys((*_COUNT_STATS, *(f"na_{int(h)}" for h in ANSWER_HORIZONS), "first_age",
+                                 "active_days", "weekend", "n_items"), 0.0),
+                "last": -np.inf, "since_last": np.inf,
+                **dict.fromkeys((*(f"act_{int(hl)}d" for hl in HALF_LIVES), "asked_30d"), -np.inf)}
+_PERSON_HOURS = ("hours", "hours_na")  # people x 24
+_SITE_STATS = ("exp_times", "hours_site")
+
+
+def _stats_keys() -> set[str]:
+    """The keys `person_stats` returns with the current `FEATURES` (some are computed only when read)."""
+    keys = {*_COUNT_STATS, *(f"na_{int(h)}" for h in ANSWER_HORIZONS), "last", "since_last", "first_age",
+            "active_days", "hours", *_SITE_STATS}
+    if "hour_na" in FEATURES:
+        keys.add("hours_na")
+    if "wday_aff" in FEATURES:
+        keys |= {"weekend", "n_items"}
+    if any(f in FEATURES for f in ACT_FEATURES):
+        keys |= {*(f"act_{int(hl)}d" for hl in HALF_LIVES), "asked_30d"}
+    return keys
+
+
+@dataclass
+class _LiveStats:
+    """`person_stats` over every live row visible under one visible set, "now", at `version`.
+
+    Kept on the index across changes (`ExpertiseIndex.live_stats`) and caught up with the rows appended
+    since (`_extend_stats`). Each version gets a new statistics dict: a query still reading the previous
+    one keeps consistent arrays, except `hours`, whose cells are incremented in place (a person x hour
+    table; copying it on every append would cost more than everything else)."""
+
+    version: int
+    st: dict
+    tref: float  # the reference time of `st` (the activity decays are relative to it)
+    newest: float | None  # the newest creation time among the visible live rows (None: nothing visible)
+    exp_buf: np.ndarray  # st["exp_times"] is a prefix view: appends write past every published view
+    sizes: dict = field(default_factory=dict)  # id(segment) -> (segment, documents, total length) visible
+    slices: list = field(default_factory=list)  # the visible rows of each segment at `version`
+
+
+def _with_room(values: np.ndarray, extra: int = 0) -> np.ndarray:
+    """A buffer holding `values` with room to append (an eighth more, at least 1024)."""
+    buf = np.empty(len(values) + extra + len(values) // 8 + 1024)
+    buf[: len(values)] = values
+    return buf
+
+
+def _extend_stats(st: dict, rows: list[Appended], n: int, tref_old: float, tref_new: float,
+                  exp_buf: np.ndarray) -> tuple[dict, np.ndarray] | None:
+    """The statistics `st` (for reference time `tref_old`) after appending `rows` (oldest first, each
+    created at or after every row counted in `st`) for `n` people and reference time `tref_new`: the
+    same values as `person_stats` over all the rows, up to float rounding. None when a full computation
+    is needed (statistics this function does not know, or no finite reference time).
+
+    Ages on the site clock grow by k (the expertise items appended) for everyone: the decayed counts
+    na_h are multiplied by exp(-k/h), since_last and (for people with items) first_age grow by k; then
+    the new items count with their own ages k-1..0. A new item adds an active day unless it falls on its
+    person's last active day (items come in time order). Activity decays in days (act_*) only shift by
+    the change of reference time. O(people + rows); new arrays except `hours` (see `_LiveStats`)."""
+    if set(st) - {"_memo"} != _stats_keys() or not (math.isfinite(tref_old) and math.isfinite(tref_new)):
+        return None
+    out = {k: v for k, v in st.items() if k != "_memo"}
+    n0 = len(st["answers"])
+    if n > n0:  # people first seen in the appended rows
+        for k, fill in _PERSON_FILL.items():
+            if k in out:
+                out[k] = np.concatenate([out[k], np.full(n - n0, fill)])
+        for k in _PERSON_HOURS:
+            if k in out:
+                out[k] = np.vstack([out[k], np.zeros((n - n0, 24))])
+    for hl in HALF_LIVES:  # activity decays in days: relative to the reference time
+        key = f"act_{int(hl)}d"
+        if key in out and tref_new != tref_old:
+            out[key] = out[key] - (tref_new - tref_old) / (hl * DAY / math.log(2))
+    if "asked_30d" in out and tref_new != tref_old:
+        out["asked_30d"] = out["asked_30d"] - (tref_new - tref_old) / (30 * DAY / math.log(2))
+    if not rows:
+        return out, exp_buf
+    P = np.array([r.person for r in rows], dtype=np.int64)
+    K = np.array([r.kind for r in rows], dtype=np.int8)
+    C = np.array([r.created for r in rows], dtype=np.float64)
+    S = np.array([r.score for r in rows], dtype=np.float32)
+    L = np.array([r.length for r in rows], dtype=np.float32)
+    E = EXPW[K]
+    # counts, as person_stats computes them
+    for key, w in (("answers", (K == ANS) | (K == ACC)), ("accepted", K == ACC),
+                   ("articles", (K == ART) | (K == POST)), ("questions", K == Q), ("expertise", E >= 0.5),
+                   ("plen", L * E), ("votes", np.maximum(S, 0) * (E > 0))):
+        if np.any(w):
+            out[key] = out[key] + np.bincount(P, weights=w, minlength=n)
+    q = K == Q
+    if "asked_30d" in out and q.any():
+        tau = 30 * DAY / math.log(2)
+        out["asked_30d"] = _log_add(out["asked_30d"], np.bincount(P[q], weights=np.exp((C[q] - tref_new) / tau),
+                                                                minlength=n))
+    ex = E > 0
+    if not ex.any():  # questions and declines: counted above, never on the site clock
+        return out, exp_buf
+    PX, CX, WX = P[ex], C[ex], E[ex]
+    k = len(PX)
+    age = (k - 1 - np.arange(k)).astype(np.float64)
+    # a new active day unless the item falls on the person's last active day (before these rows)
+    days = np.floor(CX / DAY)
+    fresh = days != np.floor(out["last"][PX] / DAY)
+    if fresh.any():
+        _, first = np.unique(PX[fresh].astype(np.float64) * 1e6 + days[fresh], return_index=True)
+        out["active_days"] = out["active_days"] + np.bincount(PX[fresh][first], minlength=n)
+    out["last"] = np.maximum(out["last"], _group_max(PX, CX, n, -np.inf))
+    for h in ANSWER_HORIZONS:
+        key = f"na_{int(h)}"
+        out[key] = out[key] * math.exp(-k / h) + np.bincount(PX, weights=WX * np.exp(-age / h), minlength=n)
+    had = np.isfinite(out["since_last"])
+    out["since_last"] = np.minimum(out["since_last"] + k, -_group_max(PX, -age, n, -np.inf))
+    out["first_age"] = np.where(had, out["first_age"] + k, _group_max(PX, age, n, 0.0))
+    m = len(st["exp_times"])
+    if m + k > len(exp_buf):
+        exp_buf = _with_room(st["exp_times"], k)
+    exp_buf[m: m + k] = CX
+    out["exp_times"] = exp_buf[: m + k]
+    hour = ((CX % DAY) // 3600).astype(np.int64)
+    np.add.at(out["hours"], (PX, hour), 1.0)  # in place (see _LiveStats)
+    out["hours_site"] = out["hours_site"] + np.bincount(hour, minlength=24)
+    if "hours_na" in out:
+        out["hours_na"] = out["hours_na"] * math.exp(-k / 100.0)
+        np.add.at(out["hours_na"], (PX, hour), WX * np.exp(-age / 100.0))
+    if "weekend" in out:
+        wday = ((CX // DAY + 3) % 7 >= 5).astype(np.int64)
+        out["weekend"] = out["weekend"] + np.bincount(PX, weights=wday.astype(float), minlength=n)
+        out["n_items"] = out["n_items"] + np.bincount(PX, minlength=n)
+    for hl in HALF_LIVES:
+        key = f"act_{int(hl)}d"
+        if key in out:
+            tau = hl * DAY / math.log(2)
+            out[key] = _log_add(out[key], np.bincount(PX, weights=WX * np.exp((CX - tref_new) / tau), minlength=n))
+    return out, exp_buf
+
+
+def _log_add(logs: np.ndarray, add: np.ndarray) -> np.ndarray:
+    """log(exp(logs) + add) per person (add >= 0; -inf = nothing)."""
+    pos = add > 0
+    out = logs.copy()
+    out[pos] = np.logaddexp(logs[pos], np.log(add[pos]))
+    return out
+
+
 class FeatureExtractor:
     def __init__(self, index: ExpertiseIndex):
         self.index = index
@@ -210,7 +372,9 @@ class FeatureExtractor:
         PE = np.concatenate([P[E > 0] for P, _K, _C, E in parts]) if parts else np.zeros(0, np.int32)
         CE = np.concatenate([C[E > 0] for _P, _K, C, E in parts]) if parts else np.zeros(0)
         WE = np.concatenate([E[E > 0] for _P, _K, _C, E in parts]) if parts else np.zeros(0)
-        order = _stable_time_order(CE, [int((E > 0).sum()) for _P, _K, _C, E in parts])
+        # the base is time sorted; the pending rows after it (in one or several segments) are merged in
+        runs = [int((E > 0).sum()) for _P, _K, _C, E in parts]
+        order = _stable_time_order(CE, runs[:1] + [sum(runs[1:])] if len(runs) > 2 else runs)
         st["exp_times"] = CE[order]
         age = (len(order) - 1 - np.arange(len(order))).astype(np.float64)
         PE, WE = PE[order], WE[order]
@@ -252,13 +416,15 @@ class FeatureExtractor:
         return st
 
     def stats_for(self, t: float | None, visible) -> tuple[list, dict[str, np.ndarray], float]:
+        """(slices, per-person statistics, reference time) for evidence before `t` (None = all) visible
+        under `visible`. "Now" for everyone is kept across index changes (`live_stats`)."""
         index = self.index
         latest = index.max_created
         now = t is None or t > latest
+        if now and visible is None:
+            slices, st, tref, _ = self.live_stats(None)
+            return slices, st, tref
         slices = index.slices(None if now else t, visible)
-        key = ("stats", index.version, len(index.people)) if now and visible is None else None
-        if key is not None and key in index._cache:
-            return slices, index._cache[key], latest
         # the last "as of t" statistics are kept too: training asks for the same cut-off many times in a row
         at = ("stats-at", index.version, len(index.people), t) if not now and visible is None else None
         last = getattr(self, "_last_at", None)
@@ -267,11 +433,80 @@ class FeatureExtractor:
         tref = latest if now else max((float(sl.select(sl.seg.created).max()) for sl in slices
                                        if sl.stop and (sl.mask is None or sl.mask.any())), default=t or 0.0)
         st = self.person_stats(slices, tref)
-        if key is not None:
-            index._cache[key] = st
         if at is not None:
             self._last_at = (at, st, tref)
         return slices, st, tref
+
+    def _live_clock(self, visible: frozenset | None) -> str:
+        """The name of the reference time `_live_tref` gives the "now" statistics of `visible` (they are
+        kept per visible set and clock)."""
+        return "newest"
+
+    def _live_tref(self, visible: frozenset | None, newest: float | None) -> float:
+        """The reference time of the "now" statistics: the newest indexed item (as `stats_for`)."""
+        return self.index.max_created
+
+    def live_stats(self, visible: frozenset | None) -> tuple[list[Slice], dict, float, float | None]:
+        """(slices, statistics, reference time, newest visible creation time or None) over every live row
+        visible under `visible` (None = everything), at the current version of the index.
+
+        Recomputing them reads every row (~0.5 s on a 2.2M-document index) and the index changes with
+        every post, so they are kept on the index across changes: when every change since the kept
+        version appended one document created at or after all others (`ExpertiseIndex.appended_since`:
+        the live case), they are brought up to date from the appended rows (`_extend_stats`, O(people));
+        after anything else (a removal, a replacement, an out-of-order time) they are recomputed."""
+        index = self.index
+        key = (self._live_clock(visible), visible)
+        with index.lock:  # one version throughout; and one thread catches up, the others reuse it
+            e = index.live_stats.get(key)
+            if e is not None and e.version == index.version and len(e.st["answers"]) == len(index.people):
+                return e.slices, e.st, e.tref, e.newest  # (the visibility masks cost ~10 ms: kept too)
+            rows = index.appended_since(e.version) if e is not None else None
+            # after appends only, the slices of unchanged segments (the base, frozen pending runs) still hold
+            slices = index.slices(None, visible, keep=e.slices if rows is not None else None)
+            e = (self._caught_up(e, rows, visible) if rows is not None else None) or self._recomputed(slices, visible)
+            e.slices = slices
+            index.live_stats[key] = e
+            # document counts and lengths per slice (read by `features`): kept per unchanged segment
+            sizes = {}
+            for sl in slices:
+                got = e.sizes.get(id(sl.seg))
+                if got is None or got[0] is not sl.seg:
+                    got = (sl.seg, sl.stop if sl.mask is None else int(sl.mask.sum()),
+                           float(sl.select(sl.seg.length).sum()))
+                sizes[id(sl.seg)] = got
+            e.sizes = sizes
+            e.st.setdefault("_memo", {})["sizes"] = [sizes[id(sl.seg)][1:] for sl in slices]
+            return slices, e.st, e.tref, e.newest
+
+    def _recomputed(self, slices: list[Slice], visible: frozenset | None) -> _LiveStats:
+        """The statistics computed over every row of `slices` (all the live rows visible)."""
+        created = [sl.select(sl.seg.created) for sl in slices]
+        newest = max((float(c.max()) for c in created if len(c)), default=None)
+        tref = self._live_tref(visible, newest)
+        st = self.person_stats(slices, tref)
+        buf = _with_room(st["exp_times"])
+        st["exp_times"] = buf[: len(st["exp_times"])]
+        return _LiveStats(self.index.version, st, tref, newest, buf)
+
+    def _caught_up(self, e: _LiveStats, rows: list[Appended], visible: frozenset | None) -> _LiveStats | None:
+        """`e` brought to the current version from the rows appended since, or None (recompute)."""
+        index = self.index
+        if visible is not None:
+            rows = [r for r in rows if index.vis_keys[r.vis] in visible]
+        newest = e.newest  # appended rows come in time order: the last visible one is the newest
+        if rows:
+            newest = max(rows[-1].created, newest if newest is not None else -math.inf)
+        tref = self._live_tref(visible, newest)
+        got = _extend_stats(e.st, rows, len(index.people), e.tref, tref, e.exp_buf)
+        if got is None:
+            return None
+        st, buf = got
+        memo = e.st.get("_memo", {})
+        if not rows and tref == e.tref and len(st["answers"]) == len(e.st["answers"]):
+            # nothing this view sees changed: what queries derived from the statistics still holds
+            st["_memo"] = {k: v for k, v in memo.items() if k != "sizes"}
+        return _LiveStats(index.version, st, tref, newest, buf, e.sizes)
 
     @staticmethod
     def _time_of_day(st, c: np.ndarray, qtime: float) -> dict[str, np.ndarray]:

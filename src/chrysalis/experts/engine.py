@@ -47,7 +47,9 @@ from expertise import Evidence, ExpertiseIndex, ExpertRanker, RankerModel
 from expertise.ranking import FeatureExtractor
 
 CHUNK = 20_000
-KEEP_STATS = 48  # viewer-specific statistics kept per index version
+KEEP_STATS = 48  # viewer-specific statistics kept (the most recently used visible sets) ...
+STATS_BUDGET = 512 * 2**20  # ... within this many bytes per process ...
+MIN_KEEP_STATS = 4  # ... but at least this many
 
 _lock = threading.RLock()
 _engine: Engine | None = None
@@ -336,6 +338,10 @@ def latest_visible(index: ExpertiseIndex, visible) -> float | None:
     """Creation time (epoch) of the newest live item under `visible` (None: nothing visible)."""
     import numpy as np
 
+    if isinstance(visible, set | frozenset):  # known to the viewer's statistics when they are current
+        live = index.live_stats.get((CachingExtractor.CLOCK, frozenset(visible)))
+        if live is not None and live.version == index.version:
+            return live.newest
     key = ("latest-visible", index.version, frozenset(visible) if visible is not None else None)
     if key in index._cache:
         return index._cache[key]
@@ -353,30 +359,50 @@ class CachingExtractor(FeatureExtractor):
     """Two things on top of the engine's extractor for a viewer's visible set:
     - "now" means just after the newest item the viewer may see, never the newest item overall, so
       that time-relative features cannot depend on (newer) content the viewer cannot read;
-    - the per-person statistics are kept until the index changes (the engine caches only the
-      everyone-sees-everything case)."""
+    - the per-person statistics of "now" are kept per visible set (the engine keeps only the
+      everyone-sees-everything case), for the KEEP_STATS most recently used sets, and brought up to
+      date when the index changes (`FeatureExtractor.live_stats`: a new post updates them in O(people)
+      instead of a pass over every document, only for the sets that can see it)."""
+
+    CLOCK = "newest-visible"
+
+    def _live_clock(self, visible):
+        return super()._live_clock(visible) if visible is None else self.CLOCK
+
+    def _live_tref(self, visible, newest):
+        # As `FeatureExtractor.stats_for` at t = newest + 1 ms: the newest item overall when it is no
+        # later than that, else the newest visible one (what "now" is for this viewer).
+        latest = self.index.max_created
+        if visible is None or newest is None or newest + 1e-3 > latest:
+            return super()._live_tref(visible, newest)
+        return newest
 
     def stats_for(self, t, visible):
         index = self.index
         if visible is None or not isinstance(visible, set | frozenset):
             return super().stats_for(t, visible)
-        latest = latest_visible(index, visible)
-        if latest is None:
-            return super().stats_for(t, visible)
-        if t is None or t > latest:
-            t = latest + 1e-3  # after everything visible; invisible newer items are cut off by the slice
-        else:
-            return super().stats_for(t, visible)
-        key = ("viewer-stats", index.version, len(index.people), frozenset(visible))
-        hit = index._cache.get(key)
-        if hit is not None:
-            return hit
-        out = super().stats_for(t, visible)
-        mine = [k for k in index._cache if isinstance(k, tuple) and k and k[0] == "viewer-stats"]
-        for k in mine[: max(0, len(mine) - KEEP_STATS + 1)]:
-            index._cache.pop(k, None)
-        index._cache[key] = out
-        return out
+        if t is not None:
+            latest = latest_visible(index, visible)
+            if latest is None or t <= latest:  # a time in the past: not kept
+                return super().stats_for(t, visible)
+        key = frozenset(visible)
+        slices, st, tref, _ = self.live_stats(key)
+        with index.lock:  # most recently used last; forget the least recently used sets
+            live = index.live_stats
+            used = live.pop((self.CLOCK, key), None)
+            if used is not None:
+                live[(self.CLOCK, key)] = used
+            mine = [k for k in live if k[0] == self.CLOCK]
+            for k in mine[: max(0, len(mine) - kept_sets(st))]:
+                del live[k]
+        return slices, st, tref
+
+
+def kept_sets(st: dict) -> int:
+    """How many visible sets' statistics to keep: KEEP_STATS, fewer when they would take more than
+    STATS_BUDGET bytes (about 50 MB a set at 100,000 people), never fewer than MIN_KEEP_STATS."""
+    size = sum(v.nbytes for v in st.values() if hasattr(v, "nbytes"))
+    return max(MIN_KEEP_STATS, min(KEEP_STATS, STATS_BUDGET // max(1, size)))
 
 
 @dataclass
