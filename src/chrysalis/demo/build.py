@@ -1364,8 +1364,12 @@ def _write_routing(rng: random.Random, now: datetime, bars) -> dict:
     if not questions:
         return {"routing requests": 0}
     tags_of: dict[int, list[int]] = defaultdict(list)
-    for pid, tid in Post.tags.through.objects.filter(post__kind="question").values_list("post_id", "tag_id"):
+    tag_name: dict[int, str] = {}
+    for pid, tid, name in Post.tags.through.objects.filter(post__kind="question").values_list(
+        "post_id", "tag_id", "tag__name"
+    ):
         tags_of[pid].append(tid)
+        tag_name[tid] = name
     answers: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
     by_tag: dict[int, Counter] = defaultdict(Counter)
     for qid, author, created in (
@@ -1406,7 +1410,9 @@ def _write_routing(rng: random.Random, now: datetime, bars) -> dict:
             load.update(chosen)
         young = now - created < timedelta(hours=PENDING_HOURS)
         for rank, expert in enumerate(chosen):
-            req = RoutingRequest(question_id=qid, expert_id=expert, asked_at=asked_at, score=round(3.0 - rank * 0.4, 2))
+            why = [tag_name[t] for t in tags_of.get(qid, ()) if by_tag[t][expert]][:4]  # the tags they answer
+            req = RoutingRequest(question_id=qid, expert_id=expert, asked_at=asked_at, score=round(3.0 - rank * 0.4, 2),
+                                 topics=why)
             if expert in answered and answered[expert] >= asked_at:
                 req.status, req.answered_at = RoutingRequest.Status.ANSWERED, answered[expert]
                 req.response_seconds = int((answered[expert] - asked_at).total_seconds())

@@ -75,7 +75,7 @@ def route_question(question_or_id, *, round: int = 1, now: datetime | None = Non
         visible=queries.question_keys(question),
         asker=question.author,
         limit=k + len(asked) + 40,
-        explain=False,
+        explain=True,  # the matched topics say each expert why they were asked
     )
     hits = queries.matching(hits)  # only people whose work matches the question
     ids = [int(h.person) for h in hits]
@@ -99,7 +99,12 @@ def route_question(question_or_id, *, round: int = 1, now: datetime | None = Non
     experts = User.objects.in_bulk([int(h.person) for h in chosen])
     rows = [
         RoutingRequest(
-            question=question, expert=experts[int(h.person)], asked_at=now, round=round, score=h.score
+            question=question,
+            expert=experts[int(h.person)],
+            asked_at=now,
+            round=round,
+            score=h.score,
+            topics=list(h.matched_topics[:WHY_TOPICS]),
         )
         for h in chosen
         if int(h.person) in experts
@@ -111,6 +116,9 @@ def route_question(question_or_id, *, round: int = 1, now: datetime | None = Non
             return []
         notify([r.expert for r in rows], actor=question.author, verb=Notification.Verb.ROUTED, post=question)
     return rows
+
+
+WHY_TOPICS = 4  # matched topics kept on a routing request ("you know about ...")
 
 
 def _respond(req: RoutingRequest, now: datetime) -> int:

@@ -47,6 +47,8 @@ class RoutingRequest(models.Model):
     round = models.PositiveSmallIntegerField(default=1)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     score = models.FloatField(default=0.0)  # the expert's ranking score when asked
+    # why they were asked: the question's topics their work matches (words and tags of the question)
+    topics = models.JSONField(default=list, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     declined_at = models.DateTimeField(null=True, blank=True)
     declined_reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)

@@ -42,6 +42,7 @@ class RoutingOut(Schema):
     declined_at: datetime | None
     answered_at: datetime | None
     response_seconds: int | None
+    topics: list[str]  # why they were asked: the question's topics their work covers
 
 
 class RoutingPage(Schema):
@@ -100,6 +101,7 @@ def routing_out(r) -> dict:
         "declined_at": r.declined_at,
         "answered_at": r.answered_at,
         "response_seconds": r.response_seconds,
+        "topics": list(r.topics or ()),
     }
 
 

@@ -238,6 +238,10 @@ def test_routing_history_is_consistent_with_questions_answers_and_access():
         assert q.kind == "question" and r.expert_id != q.author_id
         assert q.space is None or can_read_space(r.expert, q.space)
         assert r.asked_at >= q.created_at
+        # why they were asked: tags of the question (names) they answer questions on
+        assert set(r.topics) <= set(q.tags.values_list("name", flat=True))
+        answers = Post.objects.filter(kind="answer", author=r.expert)
+        assert set(r.topics) <= set(answers.values_list("question__tags__name", flat=True))
         if r.status == "answered":
             assert Post.objects.filter(question=q, author=r.expert, created_at=r.answered_at).exists()
             assert r.response_seconds == int((r.answered_at - r.asked_at).total_seconds())
@@ -246,6 +250,7 @@ def test_routing_history_is_consistent_with_questions_answers_and_access():
         if r.status == "pending":
             assert (NOW - q.created_at).total_seconds() < 20 * 3600
             assert Notification.objects.filter(recipient=r.expert, verb="routed", post=q).exists()
+    assert sum(bool(r.topics) for r in reqs) >= len(reqs) // 2
     per_question = Counter(r.question_id for r in reqs)
     assert max(per_question.values()) <= 3
     week = [r for r in reqs if (NOW - r.asked_at).days < 7]

@@ -157,11 +157,15 @@ def test_inbox_page_api_and_htmx_decline(client, kube):
     q = new_question(kube)
     actions.route_question(q)
     req = RoutingRequest.objects.get(question=q, expert=kube["alice"])
+    # why alice was asked: the question's words and tags her work covers
+    assert req.topics[0] == "kubernetes" and set(req.topics) <= {"kubernetes", "liveness", "probe", "fails"}
     client.force_login(kube["alice"])
     r = client.get("/experts/inbox/")
     assert r.status_code == 200 and q.title in r.content.decode()
+    why = r.content.decode().split("Asked because your work covers", 1)[1].split("</p>", 1)[0]
+    assert all(f'<span class="chip chip-term">{t}</span>' in why for t in req.topics)
     r = client.get("/api/v1/me/routing")
-    assert [i["id"] for i in r.json()["items"]] == [req.pk]
+    assert [i["id"] for i in r.json()["items"]] == [req.pk] and r.json()["items"][0]["topics"] == req.topics
     r = client.post(f"/experts/inbox/{req.pk}/decline/", {"reason": "busy"}, headers={"HX-Request": "true"})
     assert r.status_code == 200 and "You passed: busy." in r.content.decode() and "<html" not in r.content.decode()
     # the history tabs: passed shows it, waiting no longer does; an unknown status is a clear 422
@@ -237,6 +241,7 @@ def test_the_asker_and_moderators_see_who_was_asked_and_how_it_went(client, kube
     client.force_login(kube["asker"])
     html = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "Experts asked" in html and first.expert.name in html and second.expert.name in html
+    assert f"knows about {', '.join(first.topics)}" in html and first.topics
     assert "Answered" in html and "Passed" in html and "not my area" not in html  # no reasons shown
     assert "Only you and moderators see this." in html
     client.force_login(kube["bob"] if first.expert != kube["bob"] and second.expert != kube["bob"] else kube["carol"])
