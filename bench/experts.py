@@ -131,6 +131,7 @@ def main() -> int:
     )
     print(f"engine ranking alone: p50 {pct(lat_engine, 0.5):.1f} ms, p95 {pct(lat_engine, 0.95):.1f} ms")
     after_new_answer(eng, queries, viewers, texts, ids, args.rounds, "few pending documents")
+    after_a_vote(eng, queries, viewers, texts, args.rounds)
     if args.pending:
         stage_pending(eng, queries, viewers, ids, args.pending)
         after_new_answer(eng, queries, viewers, texts, ids, args.rounds,
@@ -192,6 +193,33 @@ def after_new_answer(eng, queries, viewers, texts, question_ids, rounds: int, la
     )
 
 
+def after_a_vote(eng, queries, viewers, texts, rounds: int) -> None:
+    """The first search after an answer was voted up (re-indexed in place with a higher score), `rounds`
+    times with random answers of the base."""
+    from expertise import Evidence
+    from expertise.index import ACC, ANS, from_epoch
+
+    index = eng.index
+    rng = random.Random(4)
+    b = index.base
+    answers = [int(i) for i in (((b.kind == ANS) | (b.kind == ACC)) & b.alive).nonzero()[0]]
+    lat = []
+    for i in range(rounds):
+        r = answers[rng.randrange(len(answers))]
+        terms, tf = b.row_terms(r)
+        words = " ".join(index.terms_list[j] for j, f in zip(terms.tolist(), tf.tolist(), strict=True)
+                         for _ in range(int(f)) if not index.terms_list[j].startswith("tag:"))
+        ev = Evidence(id=b.ids[r], person=index.people[int(b.person[r])], kind="answer" if b.kind[r] == ANS
+                      else "accepted_answer", created=from_epoch(float(b.created[r])), title="", text=words,
+                      score=int(b.score[r]) + 1, visibility=index.vis_keys[int(b.vis[r])])
+        index.add(ev)
+        v = viewers[i % len(viewers)]
+        t = time.perf_counter()
+        queries.find_experts(v, texts[i % len(texts)], limit=10)
+        lat.append(time.perf_counter() - t)
+    print(f"first search after a vote ({rounds} rounds): find_experts p50 {pct(lat, 0.5):.1f} ms, "
+          f"p95 {pct(lat, 0.95):.1f} ms")
+
 def stage_pending(eng, queries, viewers, question_ids, n: int) -> None:
     """`n` more new answers in the index's pending segment, leaving it as large as a busy organisation's
     between two merges into the base, then one (untimed) search per viewer, as the steady state has had."""
@@ -205,7 +233,6 @@ def stage_pending(eng, queries, viewers, question_ids, n: int) -> None:
     for v in viewers:
         queries.find_experts(v, "warm up", limit=10)
     print(f"staged {n:,} more answers (and searched once per viewer) in {time.perf_counter() - t:.1f} s")
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -157,6 +157,14 @@ class Appended(NamedTuple):
     length: float  # float32 value, as in `Segment.length`
 
 
+class Updated(NamedTuple):
+    """A document replaced in place (an edit, a vote, an acceptance): same person, creation time,
+    visibility and expertise weight, so only per-person counts change, never the site clock."""
+
+    old: Appended
+    new: Appended
+
+
 class _PendingRuns:
     """The pending rows as segments: frozen runs of decreasing size, then a small tail.
 
@@ -210,6 +218,12 @@ class _PendingRuns:
         self.runs[i].alive[row - self.starts[i]] = False
 
 
+def _stats_row(r: tuple) -> Appended:
+    """What the statistics read of a stored row (as its segment will hold it: float32 score, length)."""
+    length = float(np.asarray(r[10], dtype=np.float32).sum(dtype=np.float32))
+    return Appended(r[2], r[3], r[4], float(np.float32(r[5])), r[6], length)
+
+
 class ExpertiseIndex:
     MERGE_MIN = 2000  # pending documents merged into the base above max(MERGE_MIN, MERGE_FRACTION*base)
     MERGE_FRACTION = 0.05
@@ -226,6 +240,7 @@ class ExpertiseIndex:
         self.pending: list[tuple] = []
         self._runs = _PendingRuns()
         self._pending_max = -math.inf  # newest creation time among the pending rows (dead ones too)
+        self._pending_times: Counter[float] = Counter()  # live pending rows per creation time
         self.where: dict[str, tuple[int, int]] = {}  # doc id -> (0 base | 1 pending, row)
         self.question_asker: dict[str, int] = {}
         self.question_doc: dict[str, str] = {}
@@ -270,26 +285,20 @@ class ExpertiseIndex:
 
     def remove(self, doc_id: str) -> None:
         with self.lock:
-            loc = self.where.pop(doc_id, None)
-            if loc is None:
+            if doc_id not in self.where:
                 return
-            if loc[0] == 0:
-                self.base.alive[loc[1]] = False
-            else:
-                r = self.pending[loc[1]]
-                self.pending[loc[1]] = (*r[:8], False, *r[9:])
-                self._runs.killed(loc[1])
+            self._kill(doc_id)
             self._touch()
 
-    def _touch(self, appended: tuple | None = None, keeps_stats: bool = False) -> None:
+    def _touch(self, appended: tuple | None = None, keeps_stats: bool = False,
+               updated: Updated | None = None) -> None:
         """A change: a new version. `appended` = the row just appended when it is a plain append;
-        `keeps_stats` = a change no per-person statistic sees (a merge that keeps every row)."""
+        `updated` = a document replaced in place; `keeps_stats` = a change no per-person statistic sees
+        (a merge that keeps every row)."""
         self.version += 1
         self._cache.clear()
-        if appended is not None:
-            r = appended
-            length = float(np.asarray(r[10], dtype=np.float32).sum(dtype=np.float32))
-            self._appends.append((self.version, Appended(r[2], r[3], r[4], float(np.float32(r[5])), r[6], length)))
+        if appended is not None or updated is not None:
+            self._appends.append((self.version, updated if updated is not None else _stats_row(appended)))
             if len(self._appends) > self.APPEND_LOG:  # keep the newest half; older statistics recompute
                 drop = len(self._appends) // 2
                 self._appends_from = self._appends[drop - 1][0]
@@ -298,11 +307,11 @@ class ExpertiseIndex:
             self._appends.clear()
             self._appends_from = self.version
 
-    def appended_since(self, version: int) -> list[Appended] | None:
-        """The rows appended after `version`, oldest first, if every change since then appended one
-        document created at or after all others (or kept every row: a merge); else None. Statistics
-        of `version` plus these rows are the statistics of the current version (hold `lock` to read
-        both at one version)."""
+    def appended_since(self, version: int) -> list[Appended | Updated] | None:
+        """The rows appended (`Appended`) and the documents replaced in place (`Updated`) after
+        `version`, oldest first, if every change since then was one of those (or kept every row: a
+        merge); else None. Statistics of `version` plus these changes are the statistics of the current
+        version (hold `lock` to read both at one version)."""
         with self.lock:
             if version < self._appends_from or version > self.version:
                 return None
@@ -387,18 +396,64 @@ class ExpertiseIndex:
                 float(d.score), vis, parent, True, keys, tfs, qnum)
 
     def _stage(self, d: Evidence) -> None:
+        old = self._live_row(d.id)
         replaced = d.id in self.where
         if replaced:
-            self.remove(d.id)
+            self._kill(d.id)
         newest = self.max_created
         row = self._row(d)
         self.where[d.id] = (1, len(self.pending))
         self.pending.append(row)
+        self._pending_times[row[4]] += 1
         self._runs.appended()
         self._pending_max = max(self._pending_max, row[4])
-        # a plain append: a new document, created at or after every row (dead ones too: the statistics'
-        # reference time is the newest creation time), so it is the newest item on the site clock
-        self._touch(appended=row if not replaced and row[4] >= newest else None)
+        if not replaced:
+            # a plain append: a new document, created at or after every row (dead ones too: the statistics'
+            # reference time is the newest creation time), so it is the newest item on the site clock
+            self._touch(appended=row if row[4] >= newest else None)
+            return
+        # a replacement in place (an edit, a vote, an acceptance) keeps the site clock as it was when the
+        # person, time, visibility and expertise weight stay and no other row has its time (the time
+        # order among equal times would change); anything else makes the statistics recompute
+        new = _stats_row(row)
+        same = (old is not None and (old.person, old.created, old.vis) == (new.person, new.created, new.vis)
+                and EXPW[old.kind] == EXPW[new.kind] and self._live_rows_at(new.created) == 1)
+        self._touch(updated=Updated(old, new) if same else None)
+
+    def _live_row(self, doc_id: str) -> Appended | None:
+        """What the statistics read of a live document, or None (unknown or dead)."""
+        loc = self.where.get(doc_id)
+        if loc is None:
+            return None
+        if loc[0] == 0:
+            b, i = self.base, loc[1]
+            if not b.alive[i]:
+                return None
+            return Appended(int(b.person[i]), int(b.kind[i]), float(b.created[i]), float(b.score[i]), int(b.vis[i]),
+                            float(b.length[i]))
+        r = self.pending[loc[1]]
+        return _stats_row(r) if r[8] else None
+
+    def _live_rows_at(self, created: float) -> int:
+        """How many live rows were created at exactly `created` (dead rows take no place in any order)."""
+        b = self.base
+        if b.sorted_by_time:
+            lo, hi = np.searchsorted(b.created, created), np.searchsorted(b.created, created, side="right")
+            n = int(b.alive[lo:hi].sum())
+        else:
+            n = int(((b.created == created) & b.alive).sum())
+        return n + self._pending_times.get(created, 0)
+
+    def _kill(self, doc_id: str) -> None:
+        """Mark a document dead (no new version: the caller makes one)."""
+        loc = self.where.pop(doc_id)
+        if loc[0] == 0:
+            self.base.alive[loc[1]] = False
+        else:
+            r = self.pending[loc[1]]
+            self.pending[loc[1]] = (*r[:8], False, *r[9:])
+            self._pending_times[r[4]] -= 1
+            self._runs.killed(loc[1])
 
     def _merge(self) -> None:
         """Fold the pending documents into the time-sorted base segment."""
@@ -433,6 +488,7 @@ class ExpertiseIndex:
         self.pending = []
         self._runs = _PendingRuns()
         self._pending_max = -math.inf
+        self._pending_times = Counter()
         self.where = {d: (0, i) for i, d in enumerate(self.base.ids)}
         # The merged base holds the same live rows in the same time order (a stable sort of base then
         # pending rows, as the statistics order them), so per-person statistics are unchanged (their

@@ -48,6 +48,7 @@ from expertise.index import (
     ExpertiseIndex,
     Q,
     Slice,
+    Updated,
     from_epoch,
     to_epoch,
 )
@@ -278,9 +279,7 @@ def _extend_stats(st: dict, rows: list[Appended], n: int, tref_old: float, tref_
     L = np.array([r.length for r in rows], dtype=np.float32)
     E = EXPW[K]
     # counts, as person_stats computes them
-    for key, w in (("answers", (K == ANS) | (K == ACC)), ("accepted", K == ACC),
-                   ("articles", (K == ART) | (K == POST)), ("questions", K == Q), ("expertise", E >= 0.5),
-                   ("plen", L * E), ("votes", np.maximum(S, 0) * (E > 0))):
+    for key, w in _count_weights(K, S, L).items():
         if np.any(w):
             out[key] = out[key] + np.bincount(P, weights=w, minlength=n)
     q = K == Q
@@ -328,6 +327,27 @@ def _extend_stats(st: dict, rows: list[Appended], n: int, tref_old: float, tref_
             tau = hl * DAY / math.log(2)
             out[key] = _log_add(out[key], np.bincount(PX, weights=WX * np.exp((CX - tref_new) / tau), minlength=n))
     return out, exp_buf
+
+
+def _count_weights(K: np.ndarray, S: np.ndarray, L: np.ndarray) -> dict[str, np.ndarray]:
+    """Per item, what it adds to each per-person count (as `person_stats` counts them)."""
+    E = EXPW[K]
+    return {"answers": (K == ANS) | (K == ACC), "accepted": K == ACC, "articles": (K == ART) | (K == POST),
+            "questions": K == Q, "expertise": E >= 0.5, "plen": L * E, "votes": np.maximum(S, 0) * (E > 0)}
+
+
+def _update_counts(st: dict, updates: list[Updated], n: int) -> None:
+    """Documents replaced in place (same person, time, visibility and expertise weight: the site clock is
+    unchanged): their old counts out, their new ones in. New arrays (queries may hold the old ones)."""
+    P = np.array([u.new.person for u in updates], dtype=np.int64)
+    for side, sign in (("old", -1.0), ("new", 1.0)):
+        rows = [getattr(u, side) for u in updates]
+        w = _count_weights(np.array([r.kind for r in rows], dtype=np.int8),
+                           np.array([r.score for r in rows], dtype=np.float32),
+                           np.array([r.length for r in rows], dtype=np.float32))
+        for key, v in w.items():
+            if np.any(v):
+                st[key] = st[key] + sign * np.bincount(P, weights=v, minlength=n)
 
 
 def _log_add(logs: np.ndarray, add: np.ndarray) -> np.ndarray:
@@ -462,9 +482,13 @@ class FeatureExtractor:
             if e is not None and e.version == index.version and len(e.st["answers"]) == len(index.people):
                 return e.slices, e.st, e.tref, e.newest  # (the visibility masks cost ~10 ms: kept too)
             rows = index.appended_since(e.version) if e is not None else None
-            # after appends only, the slices of unchanged segments (the base, frozen pending runs) still hold
-            slices = index.slices(None, visible, keep=e.slices if rows is not None else None)
+            # after appends only, the slices of unchanged segments (the base, frozen pending runs) still hold;
+            # a replacement killed a row in place: the masks (and sizes) are made again
+            killed = rows is not None and any(isinstance(r, Updated) for r in rows)
+            slices = index.slices(None, visible, keep=e.slices if rows is not None and not killed else None)
             e = (self._caught_up(e, rows, visible) if rows is not None else None) or self._recomputed(slices, visible)
+            if killed:
+                e.sizes = {}
             e.slices = slices
             index.live_stats[key] = e
             # document counts and lengths per slice (read by `features`): kept per unchanged segment
@@ -489,11 +513,15 @@ class FeatureExtractor:
         st["exp_times"] = buf[: len(st["exp_times"])]
         return _LiveStats(self.index.version, st, tref, newest, buf)
 
-    def _caught_up(self, e: _LiveStats, rows: list[Appended], visible: frozenset | None) -> _LiveStats | None:
-        """`e` brought to the current version from the rows appended since, or None (recompute)."""
+    def _caught_up(self, e: _LiveStats, changes: list[Appended | Updated],
+                   visible: frozenset | None) -> _LiveStats | None:
+        """`e` brought to the current version from the rows appended and the documents replaced in place
+        since, or None (recompute)."""
         index = self.index
         if visible is not None:
-            rows = [r for r in rows if index.vis_keys[r.vis] in visible]
+            changes = [r for r in changes if index.vis_keys[(r.new if isinstance(r, Updated) else r).vis] in visible]
+        updates = [r for r in changes if isinstance(r, Updated)]
+        rows = [r for r in changes if not isinstance(r, Updated)]
         newest = e.newest  # appended rows come in time order: the last visible one is the newest
         if rows:
             newest = max(rows[-1].created, newest if newest is not None else -math.inf)
@@ -502,8 +530,10 @@ class FeatureExtractor:
         if got is None:
             return None
         st, buf = got
+        if updates:
+            _update_counts(st, updates, len(index.people))
         memo = e.st.get("_memo", {})
-        if not rows and tref == e.tref and len(st["answers"]) == len(e.st["answers"]):
+        if not changes and tref == e.tref and len(st["answers"]) == len(e.st["answers"]):
             # nothing this view sees changed: what queries derived from the statistics still holds
             st["_memo"] = {k: v for k, v in memo.items() if k != "sizes"}
         return _LiveStats(index.version, st, tref, newest, buf, e.sizes)

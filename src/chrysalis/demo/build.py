@@ -1017,6 +1017,9 @@ def _write_content(
     authors = rng.choices(range(len(staff)), cum_weights=cum, k=total)
     start = now - timedelta(days=DAYS)
     stamps = []
+    # seconds and microseconds, as real clocks give them (no two posts at the same instant), from their own
+    # generator so the rest of the organisation stays what this seed always gave
+    clock = random.Random(len(authors))
     for a in authors:
         day = rng.randrange(DAYS)
         d = start + timedelta(days=day)
@@ -1024,7 +1027,7 @@ def _write_content(
             d -= timedelta(days=d.weekday() - 4)
         t = d.replace(hour=0) + timedelta(
             hours=min(22, max(6, int(rng.gauss(13, 3)))), minutes=rng.randrange(60)
-        )
+        ) + timedelta(seconds=clock.randrange(60), microseconds=clock.randrange(1_000_000))
         joined = staff[a].joined
         if t < joined:
             t = joined + timedelta(hours=rng.randrange(1, 72))
@@ -1043,8 +1046,9 @@ def _write_content(
         return ids[kind]
 
     def later(t: datetime, mean_hours: float) -> datetime:
-        v = t + timedelta(minutes=1 + int(rng.expovariate(1 / (mean_hours * 60))))
-        return v if v < now else now - timedelta(minutes=rng.randrange(1, 30))
+        v = t + timedelta(minutes=1 + int(rng.expovariate(1 / (mean_hours * 60))),
+                          microseconds=clock.randrange(1_000_000))
+        return v if v < now else now - timedelta(minutes=rng.randrange(1, 30), microseconds=clock.randrange(1_000_000))
 
     chunk_size = 5000
     posts = Rows(

@@ -170,8 +170,13 @@ class History:
             if o[0] == "remove":
                 self.index.remove(d.id)
                 del self.live[d.id]
-            else:  # an edit: the same document again, with other words
-                self.add(Evidence(d.id, d.person, d.kind, d.created, d.title, d.text + " edited", d.tags, d.score + 1,
+            else:  # the same document again: edited (other words, a vote), accepted, or by someone else
+                kind, person = d.kind, d.person
+                if o[1] % 3 == 1:
+                    kind = {"answer": "accepted_answer", "accepted_answer": "answer"}.get(kind, kind)
+                elif o[1] % 3 == 2:
+                    person = PEOPLE[(PEOPLE.index(person) + 1) % len(PEOPLE)] if person in PEOPLE else "ana"
+                self.add(Evidence(d.id, person, kind, d.created, d.title, d.text + " edited", d.tags, d.score + 1,
                                   d.question_id, d.visibility))
         elif o[0] == "compact":
             self.index.compact()
@@ -246,6 +251,35 @@ def test_an_invisible_append_keeps_what_queries_derived_for_that_viewer():
     assert_live_equals_full(index)
 
 
+def test_edits_votes_and_acceptances_update_the_statistics_without_a_full_computation():
+    """A document replaced in place (same person, time, visibility and expertise weight) changes counts
+    only: caught up, for everyone and for a viewer, with the masks of the killed row made again."""
+    docs = seed_docs()
+    index = ExpertiseIndex.build(docs)
+    ex = Counting(index)
+    Counting.full = 0
+    for visible in (None, RESTRICTED):
+        ex.live_stats(visible)
+    a = next(d for d in docs if d.kind == "answer" and d.visibility == "space:1")
+    index.add(Evidence(a.id, a.person, "accepted_answer", a.created, a.title, a.text + " longer now", a.tags,
+                       a.score + 3, a.question_id, a.visibility))  # accepted, edited and voted up
+    q = next(d for d in docs if d.kind == "question")
+    index.add(Evidence(q.id, q.person, "question", q.created, q.title, "clarified", q.tags, q.score - 1,
+                       q.question_id, q.visibility))
+    for visible in (None, RESTRICTED):
+        ex.live_stats(visible)
+    assert Counting.full == 2  # never recomputed
+    assert_live_equals_full(index)
+    _, st_, _, _ = ex.live_stats(None)
+    p = index.person_id[a.person]
+    assert st_["accepted"][p] == full_stats(index, None)["accepted"][p] >= 1
+    # a new answer after the edits is still an append
+    index.add(Evidence("later", "ben", "answer", at(20000), "x", "postgres vacuum"))
+    ex.live_stats(None)
+    assert Counting.full == 2
+    assert_live_equals_full(index)
+
+
 def test_out_of_order_and_edits_fall_back_to_a_full_computation():
     docs = seed_docs()
     index = ExpertiseIndex.build(docs)
@@ -254,7 +288,8 @@ def test_out_of_order_and_edits_fall_back_to_a_full_computation():
     ex.live_stats(None)
     index.add(Evidence("old", "ben", "answer", at(5), "late import", "postgres vacuum"))  # before the newest
     ex.live_stats(None)
-    index.add(Evidence(docs[-1].id, "ben", "answer", docs[-1].created, "edit", "postgres vacuum"))  # a replacement
+    assert docs[-1].person != "ben"  # a replacement by someone else moves an item on the site clock
+    index.add(Evidence(docs[-1].id, "ben", "answer", docs[-1].created, "edit", "postgres vacuum"))
     ex.live_stats(None)
     assert Counting.full == 3
     assert_live_equals_full(index)
@@ -337,6 +372,23 @@ def test_statistics_older_than_the_append_log_are_recomputed():
         h.apply(("append", "ben", "answer", 1.0, None, 0))
     assert index.appended_since(index.version - 10) is None  # forgotten
     assert len(index.appended_since(index.version - 2)) == 2
+    ex.live_stats(None)
+    assert Counting.full == 2
+    assert_live_equals_full(index)
+
+
+def test_an_edit_of_an_item_sharing_its_time_with_another_is_recomputed():
+    """Items at the same time keep their order on the site clock by position; a replaced one moves after
+    the other, so the ages change and the statistics are recomputed (and right)."""
+    docs = seed_docs()
+    t = at(20000)
+    docs += [Evidence("tie1", "ben", "answer", t, "x", "postgres vacuum"),
+             Evidence("tie2", "cho", "answer", t, "y", "kubernetes helm")]
+    index = ExpertiseIndex.build(docs)
+    ex = Counting(index)
+    Counting.full = 0
+    ex.live_stats(None)
+    index.add(Evidence("tie1", "ben", "answer", t, "x", "postgres vacuum, edited"))
     ex.live_stats(None)
     assert Counting.full == 2
     assert_live_equals_full(index)

@@ -114,3 +114,31 @@ def test_a_new_answer_then_a_search_equals_a_fresh_engine(kube, monkeypatch):
     newest_mine = a.created_at.timestamp()
     assert eng.index.max_created > newest_mine + 1
     assert eng.ranker.extractor.stats_for(None, mine)[2] == newest_mine == engine.latest_visible(eng.index, mine)
+
+
+@pytest.mark.django_db
+def test_a_vote_an_acceptance_and_an_edit_then_a_search_equals_a_fresh_engine(kube, monkeypatch):
+    from chrysalis.posts.models import Post
+    from chrysalis.qa import actions as qa
+
+    p = kube
+    engine.rebuild()
+    viewers = (p["asker"], p["bob"])
+    searches(viewers)
+    full = []
+    original = FeatureExtractor.person_stats
+    monkeypatch.setattr(FeatureExtractor, "person_stats", lambda self, *a: full.append(1) or original(self, *a))
+    ans = Post.objects.get(kind="answer", author=p["alice"], body__startswith="Check the liveness")
+    qa.vote(p["bob"], ans, 1)
+    qa.accept_answer(p["dan"], ans)
+    qa.edit_qa_post(p["alice"], ans, body=ans.body + " Then read the events of the namespace.")
+    eng = engine.get_engine()
+    for op, pk in (("post", ans.pk),) * 3:  # one re-index per change, as the journal replays them
+        eng.apply(op, pk)
+    live, live_stats = searches(viewers), kept_stats(viewers)
+    assert full == []  # counts changed in place: no pass over every document
+    alice = eng.index.person_id[engine.person_key(p["alice"].pk)]
+    assert live_stats["bob"][0]["accepted"][alice] == 1 and live_stats["bob"][0]["votes"][alice] >= 1
+    engine.rebuild()
+    assert_same(live, searches(viewers))
+    assert_same_stats(live_stats, kept_stats(viewers))
