@@ -93,6 +93,9 @@ def test_find_an_expert_route_a_question_and_decline_it(page, live_server, live_
     page.locator(".waiting-card").get_by_role("link", name="All questions for you").click()
     item = page.locator(".routing-item", has_text="Kubernetes ingress certificate expired on staging")
     expect(item).to_be_visible()
+    # why he was asked: the question's topics his work covers
+    expect(item.locator(".routing-why")).to_contain_text("Asked because your work covers")
+    expect(item.locator(".routing-why .chip").first).to_have_text("kubernetes")
     page.shot("inbox")
     item.get_by_role("button", name="Not my area").click()
     expect(item.locator(".routing-status")).to_have_text("You passed: not my area. Thanks for letting us know.")
@@ -122,11 +125,16 @@ def test_find_an_expert_route_a_question_and_decline_it(page, live_server, live_
     card = page.locator(".routing-card")
     expect(card).to_contain_text("Experts asked")
     expect(card.locator("li", has_text="Raj Patel")).to_contain_text("Passed")
+    expect(card.locator("li", has_text="Raj Patel")).to_contain_text("knows about kubernetes")
+    expect(card.locator("li", has_text="Li Novak")).not_to_contain_text("kubernetes, kubernetes")
     page.shot("question-experts-asked")
 
-    # Raj's profile shows what he knows about (loaded by htmx).
+    # Raj's profile shows what he knows about (loaded by htmx), in aligned columns.
     page.goto("/people/raj/")
     expect(page.locator(".knows-about")).to_contain_text("kubernetes")
+    row = page.locator(".knows-list li").first
+    expect(row.locator(".knows-name")).to_contain_text("kubernetes")
+    expect(row.locator(".knows-count")).to_have_text(re.compile(r"^\d+ items?$"))
     page.shot("profile-knows-about")
 
     # Expert search on a phone.

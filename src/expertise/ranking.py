@@ -944,7 +944,8 @@ class ExpertRanker:
                 if j in seen or ("tag_count" in FEATURES and qf.X[i, FEATURES.index("tag_count")] > 0):
                     seen[j] = seen.get(j, 0.0) + 100.0  # tags first
             names = [index.terms_list[j] for j in sorted(seen, key=lambda j: -seen[j])]
-            topics = [x[4:] if x.startswith("tag:") else x for x in names][:6]
+            # a tag and the same word in the text are one topic
+            topics = list(dict.fromkeys(x[4:] if x.startswith("tag:") else x for x in names))[:6]
         return ExpertHit(
             person=index.people[p], score=round(score, 4), matched_topics=tuple(topics),
             evidence=tuple(evidence), answers=int(st["answers"][p]), accepted=int(st["accepted"][p]),

@@ -378,3 +378,11 @@ def test_key_terms_are_the_persons_own_words_not_a_commented_posts_title_or_ment
     terms = [t.topic for t in build_profile(index, "chi").key_terms]
     assert "kubelet" in terms and "logs" in terms
     assert not {"cache", "stampede", "postmortem", "mio.tanaka"} & set(terms)
+
+
+def test_a_tag_and_the_same_word_are_one_matched_topic():
+    docs = [Evidence("q1", "dave", "question", day(1), "Pod restarts", "<p>Why?</p>", ("kubernetes",), question_id="1"),
+            Evidence("a1", "li", "answer", day(2), "Pod restarts", "<p>Kubernetes liveness probe.</p>",
+                     ("kubernetes",), question_id="1")]
+    hit = ExpertRanker(ExpertiseIndex.build(docs)).rank(Query("kubernetes pod", tags=("kubernetes",)), limit=3)[0]
+    assert hit.person == "li" and hit.matched_topics.count("kubernetes") == 1
