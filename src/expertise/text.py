@@ -18,6 +18,34 @@ STOP = frozenset(
 )
 
 
+# Everyday English that says nothing about what someone knows (on top of the tokenizer's stop words).
+COMMON_WORDS = frozenset("""
+able above across actually add added after again against ago ahead almost along already alright although
+always am amazing among another answer answered anyone anything anyway appreciate around ask asked asking
+available away awesome back bad basically because become before behind below best better between big bit
+both bring brought build call called came case cause caused causes change changed changes check checked
+clear close come comes coming could couple course currently day days definitely did different do doing
+done down during each early easier easy either else end enough especially even ever every everyone
+everything exactly example excellent expect fact far fast feel few final finally find fine first fix
+fixed follow following found free friday full further gave getting give given glad go goes going gone
+good got great guess happen happened happens happy hard hello help helped helpful helps hey hi high hope
+however idea ideas important instead issue issues it's keep kind know knows last later least less let
+like likely line little long look looking looks lot lots made main make makes making many maybe mean
+means meanwhile minute minutes monday month months most much name need needed needs never new next nice
+note nothing now number often ok okay old once ones open other others over part people perhaps place
+plan please point pretty probably problem problems question questions quick quickly quite rather read
+ready real really reason recently right run running said same saw say says see seems seen set several
+share short show side similar simple since small someone something sometimes soon sorry start started
+still stuff sure take taken team tell thank thanks thing things think thought through thursday time
+times today together told tomorrow took top total tried true try trying tuesday turn two under
+understand until update updated usually want wanted way ways wednesday week weekend weeks well went
+while whole within without wonder work worked working works worth write wrong yeah year years yes yet
+yesterday boring love loved yours mine move moved quiet apart backed depends depend decided
+happy fun cool hours hour morning afternoon evening tonight per via agreed agree agrees etc
+notes highlights organise organize zero
+""".split())
+
+
 def strip_html(text: str, keep_code: bool = True) -> str:
     text = text or ""
     if not keep_code:
