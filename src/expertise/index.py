@@ -12,11 +12,12 @@ only when merged with a younger one of comparable size. So a query after a chang
 hundred rows, not every pending document (up to 5% of the base: ~110,000 rows on a 2.2M-document
 index, about half a second to rebuild).
 
-Every change bumps `version`. Changes that only append a document created at or after every indexed
-one (the live case: a post that just arrived) are also logged (`appended_since`), so per-person
-statistics kept by the ranker can be brought up to date from the appended rows alone instead of
-being recomputed over every row; any other change (a removal, a replacement, an out-of-order time)
-is a barrier that makes them recompute.
+Every change bumps `version`. Two kinds of change are also logged (`changes_since`): appending a
+document created at or after every indexed one (the live case: a post that just arrived), and
+replacing a document in place (an edit, a vote, an acceptance: same person, time, visibility and
+expertise weight). Per-person statistics kept by the ranker are brought up to date from the logged
+rows alone instead of being recomputed over every row; any other change (a removal, a change of
+author or time, an out-of-order time) is a barrier that makes them recompute.
 
 Bulk build is `ExpertiseIndex.build(docs)`: documents go into flat typed arrays (a few bytes per term
 occurrence, no Python object per term) and become the base segment in one step, with no intermediate
@@ -227,7 +228,7 @@ def _stats_row(r: tuple) -> Appended:
 class ExpertiseIndex:
     MERGE_MIN = 2000  # pending documents merged into the base above max(MERGE_MIN, MERGE_FRACTION*base)
     MERGE_FRACTION = 0.05
-    APPEND_LOG = 100_000  # appended rows remembered for statistics to catch up with
+    APPEND_LOG = 100_000  # logged changes remembered for statistics to catch up with
 
     def __init__(self) -> None:
         self.vocab: dict[str, int] = {}
@@ -247,10 +248,10 @@ class ExpertiseIndex:
         self.question_num: dict[str, int] = {}
         self.version = 0
         self._cache: dict = {}  # derived data of the current version (cleared on every change)
-        # Appends since the last barrier: (version, row) for versions (_appends_from, version]. A change
-        # that is not a plain append (or a merge that keeps every statistic) moves the barrier.
-        self._appends: list[tuple[int, Appended]] = []
-        self._appends_from = 0
+        # Logged changes since the last barrier: (version, Appended | Updated) for versions
+        # (_changes_from, version]. Any other change (but a merge that keeps every statistic) moves the barrier.
+        self._changes: list[tuple[int, Appended | Updated]] = []
+        self._changes_from = 0
         # Kept across changes by their users, which check `version` and catch up (see ranking.py):
         self.live_stats: dict = {}
         # Held while the index changes and while statistics are computed or caught up, so that they
@@ -298,25 +299,25 @@ class ExpertiseIndex:
         self.version += 1
         self._cache.clear()
         if appended is not None or updated is not None:
-            self._appends.append((self.version, updated if updated is not None else _stats_row(appended)))
-            if len(self._appends) > self.APPEND_LOG:  # keep the newest half; older statistics recompute
-                drop = len(self._appends) // 2
-                self._appends_from = self._appends[drop - 1][0]
-                del self._appends[:drop]
+            self._changes.append((self.version, updated if updated is not None else _stats_row(appended)))
+            if len(self._changes) > self.APPEND_LOG:  # keep the newest half; older statistics recompute
+                drop = len(self._changes) // 2
+                self._changes_from = self._changes[drop - 1][0]
+                del self._changes[:drop]
         elif not keeps_stats:
-            self._appends.clear()
-            self._appends_from = self.version
+            self._changes.clear()
+            self._changes_from = self.version
 
-    def appended_since(self, version: int) -> list[Appended | Updated] | None:
+    def changes_since(self, version: int) -> list[Appended | Updated] | None:
         """The rows appended (`Appended`) and the documents replaced in place (`Updated`) after
         `version`, oldest first, if every change since then was one of those (or kept every row: a
         merge); else None. Statistics of `version` plus these changes are the statistics of the current
         version (hold `lock` to read both at one version)."""
         with self.lock:
-            if version < self._appends_from or version > self.version:
+            if version < self._changes_from or version > self.version:
                 return None
-            i = bisect.bisect_right(self._appends, version, key=lambda e: e[0])
-            return [r for _, r in self._appends[i:]]
+            i = bisect.bisect_right(self._changes, version, key=lambda e: e[0])
+            return [r for _, r in self._changes[i:]]
 
     def _intern(self, term: str) -> int:
         i = self.vocab.get(term)

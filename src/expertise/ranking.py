@@ -64,7 +64,7 @@ ALL_FEATURES = (
     "answers", "articles", "asker_helped", "asker_helper",
     "na_10", "na_30", "na_100", "na_300", "since_last", "tag_na", "doc_na",
     "nag_10", "nag_30", "nag_100", "nag_300", "first_age", "active_days",
-    "hour_aff", "hour_na", "wday_aff", "declined", "coverage",
+    "hour_aff", "hour_na", "wday_aff", "declined",
 )
 # ... and the subset the model uses. Activity is measured on the site's own clock (decayed counts over the
 # last N expertise items of the site, items since the person's last one, tenure, active days), which
@@ -221,9 +221,10 @@ class _LiveStats:
     """`person_stats` over every live row visible under one visible set, "now", at `version`.
 
     Kept on the index across changes (`ExpertiseIndex.live_stats`) and caught up with the rows appended
-    since (`_extend_stats`). Each version gets a new statistics dict: a query still reading the previous
-    one keeps consistent arrays, except `hours`, whose cells are incremented in place (a person x hour
-    table; copying it on every append would cost more than everything else)."""
+    and replaced in place since (`_extend_stats`, `_update_counts`). Each version gets a new statistics
+    dict: a query still reading the previous one keeps consistent arrays, except `hours`, whose cells are
+    incremented in place (a person x hour table; copying it on every append would cost more than
+    everything else)."""
 
     version: int
     st: dict
@@ -472,16 +473,16 @@ class FeatureExtractor:
 
         Recomputing them reads every row (~0.5 s on a 2.2M-document index) and the index changes with
         every post, so they are kept on the index across changes: when every change since the kept
-        version appended one document created at or after all others (`ExpertiseIndex.appended_since`:
-        the live case), they are brought up to date from the appended rows (`_extend_stats`, O(people));
-        after anything else (a removal, a replacement, an out-of-order time) they are recomputed."""
+        version was logged (`ExpertiseIndex.changes_since`: appends, and replacements in place), they are
+        brought up to date from the logged rows (`_extend_stats`, `_update_counts`: O(people)); after
+        anything else (a removal, a change of author or time, an out-of-order time) they are recomputed."""
         index = self.index
         key = (self._live_clock(visible), visible)
         with index.lock:  # one version throughout; and one thread catches up, the others reuse it
             e = index.live_stats.get(key)
             if e is not None and e.version == index.version and len(e.st["answers"]) == len(index.people):
                 return e.slices, e.st, e.tref, e.newest  # (the visibility masks cost ~10 ms: kept too)
-            rows = index.appended_since(e.version) if e is not None else None
+            rows = index.changes_since(e.version) if e is not None else None
             # after appends only, the slices of unchanged segments (the base, frozen pending runs) still hold;
             # a replacement killed a row in place: the masks (and sizes) are made again
             killed = rows is not None and any(isinstance(r, Updated) for r in rows)
@@ -721,8 +722,7 @@ class FeatureExtractor:
         c = candidates
         content = {"doc_sum": doc_sum, "doc_max": doc_max, "doc_mnz": doc_mnz, "doc_recent": doc_recent,
                    "profile": profile, "tag_count": tag_count, "tag_dec": tag_dec, "tag_na": tag_na,
-                   "doc_na": doc_na, "helped": helped, "helper": helper, "declined": declined,
-                   "coverage": coverage}
+                   "doc_na": doc_na, "helped": helped, "helper": helper, "declined": declined}
         if not len(c):
             return QueryFeatures(c, np.zeros((0, len(FEATURES))), doc_hits, list(kept), qtags, idf)
         ctx = _Columns(st, c, content, qtime, gap_items)
@@ -784,7 +784,7 @@ class FeatureExtractor:
 SOCIAL_FEATURES = ("asker_helped", "asker_helper")
 # features that depend on the query's terms, tags or asker (zero for people without matching evidence)
 CONTENT_FEATURES = ("doc_sum", "doc_max", "doc_mnz", "doc_recent", "profile", "tag_count", "tag_decayed",
-                    "tag_share", "tag_na", "doc_na", "declined", "coverage", *SOCIAL_FEATURES)
+                    "tag_share", "tag_na", "doc_na", "declined", *SOCIAL_FEATURES)
 ACT_FEATURES = ("act_3d", "act_30d", "act_180d", "act_720d", "asked_30d")
 
 
@@ -808,8 +808,6 @@ class _Columns:
         if f in ("doc_sum", "doc_max", "doc_mnz", "doc_recent", "profile", "tag_count", "tag_na", "doc_na",
                  "declined"):
             return np.log1p(ct[f][c])
-        if f == "coverage":
-            return ct[f][c]
         if f == "tag_decayed":
             return np.log1p(ct["tag_dec"][c])
         if f == "tag_share":

@@ -366,12 +366,12 @@ def test_statistics_older_than_the_append_log_are_recomputed():
     Counting.full = 0
     ex.live_stats(None)
     h.apply(("append", "ana", "answer", 1.0, None, 0))
-    assert index.appended_since(0) is None  # before the build (a barrier)
-    assert [r.person for r in index.appended_since(index.version - 1)] == [index.person_id["ana"]]
+    assert index.changes_since(0) is None  # before the build (a barrier)
+    assert [r.person for r in index.changes_since(index.version - 1)] == [index.person_id["ana"]]
     for _ in range(9):
         h.apply(("append", "ben", "answer", 1.0, None, 0))
-    assert index.appended_since(index.version - 10) is None  # forgotten
-    assert len(index.appended_since(index.version - 2)) == 2
+    assert index.changes_since(index.version - 10) is None  # forgotten
+    assert len(index.changes_since(index.version - 2)) == 2
     ex.live_stats(None)
     assert Counting.full == 2
     assert_live_equals_full(index)
