@@ -16,7 +16,7 @@ from datetime import datetime
 import numpy as np
 
 from expertise.index import ACC, ANS, ART, COM, DAY, DEC, EXPW, POST, ExpertiseIndex, Q, from_epoch, to_epoch
-from expertise.text import COMMON_WORDS, STOP, TOKEN, document_terms, prose, tag_token, tokens
+from expertise.text import TOKEN, document_terms, everyday, prose, tag_token, tokens
 from expertise.types import KINDS, Profile, TopicStrength
 
 KEY_TERM_MIN_ITEMS = 2  # a key term appears in at least this many of the person's expertise items
@@ -147,7 +147,7 @@ def _key_terms(index: ExpertiseIndex, slices, words: dict[int, list], top: int,
     """The person's most distinctive words, by significance (Elasticsearch's JLH score): how much more
     often a word is in their items than in everyone else's, (fg - bg) x fg / bg, with fg the share
     of their expertise items that have the word and bg its share of the other documents; everyday
-    words (COMMON_WORDS) are never key terms. Document
+    words (`expertise.text.everyday`) are never key terms. Document
     frequencies are counted over the visible documents only, so nothing depends on content the viewer
     cannot read. Common words score low however often the person writes them."""
     cands = sorted((j for j, e in words.items() if e[1] >= KEY_TERM_MIN_ITEMS), key=lambda j: -words[j][1])
@@ -163,7 +163,7 @@ def _key_terms(index: ExpertiseIndex, slices, words: dict[int, list], top: int,
             if j < csc.shape[1]:
                 df += len(sl.rows_in(csc.indices[csc.indptr[j]:csc.indptr[j + 1]]))
         v, n, ev = words[j]
-        if index.terms_list[j] in COMMON_WORDS or index.terms_list[j].isdigit():
+        if everyday(index.terms_list[j]) or index.terms_list[j].isdigit():
             continue
         # fg: share of their items with the word; bg: share of everyone else's documents with it
         fg, bg = n / n_items, max(df - n, 0.5) / max(ndocs - n_items, 1)
@@ -192,9 +192,8 @@ def key_phrases(texts: Iterable[str], key_terms: Sequence[str], limit: int | Non
         pairs = set()
         for clause in _CLAUSE.split(prose(text).lower()):  # a phrase never spans punctuation
             words = TOKEN.findall(clause)
-            for a, b in zip(words, words[1:], strict=False):
-                if (a in keys or b in keys) and _phrase_word(a) and _phrase_word(b) and a != b:
-                    pairs.add((a, b))
+            pairs.update((a, b) for a, b in zip(words, words[1:], strict=False)
+                         if (a in keys or b in keys) and a != b and _phrase_word(a) and _phrase_word(b))
         seen_in.update(pairs)
     # per key term its best phrase: one whose other word is distinctive too ("connection pool" before
     # "pool settings"), then the most frequent
@@ -202,8 +201,8 @@ def key_phrases(texts: Iterable[str], key_terms: Sequence[str], limit: int | Non
     for pair, n in seen_in.items():
         if n < PHRASE_MIN_ITEMS:
             continue
+        both = pair[0] in keys and pair[1] in keys
         for w in pair:
-            both = pair[0] in keys and pair[1] in keys
             if w in keys and (w not in best or (both, n, pair) > best[w]):
                 best[w] = (both, n, pair)
     out: list[str] = []
@@ -222,7 +221,7 @@ def key_phrases(texts: Iterable[str], key_terms: Sequence[str], limit: int | Non
 
 
 def _phrase_word(w: str) -> bool:
-    return w not in STOP and w not in COMMON_WORDS and not w.isdigit() and len(w) > 1
+    return len(w) > 1 and not everyday(w) and not w.isdigit()
 
 
 __all__ = ["build_profile", "key_phrases", "KINDS", "tag_token", "tokens"]

@@ -52,7 +52,7 @@ from expertise.index import (
     from_epoch,
     to_epoch,
 )
-from expertise.text import COMMON_WORDS, document_terms
+from expertise.text import document_terms, everyday
 from expertise.types import EvidenceRef, ExpertHit, Query
 
 # Every feature the extractor can compute (names of `FeatureExtractor.features` columns) ...
@@ -944,7 +944,7 @@ class ExpertRanker:
             names = [index.terms_list[j] for j in sorted(seen, key=lambda j: -seen[j])]
             # a tag and the same word in the text are one topic; everyday words are no topic
             topics = list(dict.fromkeys(x[4:] if x.startswith("tag:") else x for x in names
-                                        if x.startswith("tag:") or x not in COMMON_WORDS))[:6]
+                                        if x.startswith("tag:") or not everyday(x)))[:6]
         return ExpertHit(
             person=index.people[p], score=round(score, 4), matched_topics=tuple(topics),
             evidence=tuple(evidence), answers=int(st["answers"][p]), accepted=int(st["accepted"][p]),

@@ -46,6 +46,11 @@ notes highlights organise organize zero
 """.split())
 
 
+def everyday(word: str) -> bool:
+    """A word that says nothing about what someone knows: a stop word or an everyday word."""
+    return word in STOP or word in COMMON_WORDS
+
+
 def strip_html(text: str, keep_code: bool = True) -> str:
     text = text or ""
     if not keep_code:
