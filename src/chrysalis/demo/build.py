@@ -1354,6 +1354,7 @@ def _write_routing(rng: random.Random, now: datetime, bars) -> dict:
     waiting, with a "routed" notification."""
     from collections import Counter
 
+    from chrysalis.experts.actions import WHY_TOPICS
     from chrysalis.experts.models import RoutingRequest
     from chrysalis.notifications.models import Notification
     from chrysalis.posts.models import Post
@@ -1414,7 +1415,7 @@ def _write_routing(rng: random.Random, now: datetime, bars) -> dict:
             load.update(chosen)
         young = now - created < timedelta(hours=PENDING_HOURS)
         for rank, expert in enumerate(chosen):
-            why = [tag_name[t] for t in tags_of.get(qid, ()) if by_tag[t][expert]][:4]  # the tags they answer
+            why = [tag_name[t] for t in tags_of.get(qid, ()) if by_tag[t][expert]][:WHY_TOPICS]  # tags they answer
             req = RoutingRequest(question_id=qid, expert_id=expert, asked_at=asked_at, score=round(3.0 - rank * 0.4, 2),
                                  topics=why)
             if expert in answered and answered[expert] >= asked_at:

@@ -207,6 +207,7 @@ def matching(hits: list) -> list:
 
 
 SHORT_QUERY_TERMS = 3  # a query of at most this many words and tags is a keyword query: all of them meant
+FULL_COVERAGE = 0.999  # every query term found (up to rounding)
 
 
 def expert_search_order(hits: list, short_query: bool = False) -> list:
@@ -229,9 +230,6 @@ def expert_search_order(hits: list, short_query: bool = False) -> list:
         return (partial, -fused, content_rank[id(h)])  # ties go to the stronger topic match
 
     return sorted(matched, key=key)
-
-
-FULL_COVERAGE = 0.999  # every query term found (up to rounding)
 
 
 def is_short_query(text: str, tags=()) -> bool:
@@ -366,7 +364,8 @@ def knows_about(viewer, person, top: int = 8) -> KnowsAbout | None:
         prof.articles,
         prof.last_active,
         opted_out,
-        key_phrases(own_writing(viewer, person), [t.topic for t in prof.key_terms]),
+        # in the phrases they recur in (their writing is read only when there are key terms to place)
+        key_phrases(own_writing(viewer, person), [t.topic for t in prof.key_terms]) if prof.key_terms else [],
     )
 
 
@@ -485,7 +484,9 @@ class CliContext:
         self.exclude = hidden_people()
         self.people = {
             pk: (ext, username, name or username)
-            for pk, ext, username, name in User.objects.values_list("pk", "external_id", "username", "display_name")
+            for pk, ext, username, name in User.objects.values_list(
+                "pk", "external_id", "username", "display_name"
+            )
         }
         self.by_ext = {ext: pk for pk, (ext, _, _) in self.people.items() if ext}
         self.by_username = {u: pk for pk, (_, u, _) in self.people.items()}
