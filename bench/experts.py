@@ -10,7 +10,8 @@ learned model), the index size on disk, and warm expert-query latency over reali
 engine alone. Then the first expert search right after a new answer (`--rounds` times: one answer
 added to the engine's index, as the journal replay does, then one search), with few pending documents
 and again after `--pending` more documents were staged (the pending segment a busy organisation has
-between two merges into the base). Peak memory is the process's maximum resident set size.
+between two merges into the base); and the first search after a vote (an answer re-indexed in place).
+Peak memory is the process's maximum resident set size.
 """
 
 import argparse
@@ -194,31 +195,29 @@ def after_new_answer(eng, queries, viewers, texts, question_ids, rounds: int, la
 
 
 def after_a_vote(eng, queries, viewers, texts, rounds: int) -> None:
-    """The first search after an answer was voted up (re-indexed in place with a higher score), `rounds`
-    times with random answers of the base."""
+    """The first search after an answer was voted up (re-indexed in place with a higher score, as a vote
+    re-indexes it), `rounds` times with random answers of the base."""
+    import numpy as np
+
     from expertise import Evidence
-    from expertise.index import ACC, ANS, from_epoch
+    from expertise.index import ACC, ANS, KINDS, from_epoch
 
     index = eng.index
     rng = random.Random(4)
     b = index.base
-    answers = [int(i) for i in (((b.kind == ANS) | (b.kind == ACC)) & b.alive).nonzero()[0]]
+    answers = np.flatnonzero(((b.kind == ANS) | (b.kind == ACC)) & b.alive)
     lat = []
     for i in range(rounds):
-        r = answers[rng.randrange(len(answers))]
-        terms, tf = b.row_terms(r)
-        words = " ".join(index.terms_list[j] for j, f in zip(terms.tolist(), tf.tolist(), strict=True)
-                         for _ in range(int(f)) if not index.terms_list[j].startswith("tag:"))
-        ev = Evidence(id=b.ids[r], person=index.people[int(b.person[r])], kind="answer" if b.kind[r] == ANS
-                      else "accepted_answer", created=from_epoch(float(b.created[r])), title="", text=words,
-                      score=int(b.score[r]) + 1, visibility=index.vis_keys[int(b.vis[r])])
-        index.add(ev)
-        v = viewers[i % len(viewers)]
+        r = int(answers[rng.randrange(len(answers))])
+        index.add(Evidence(id=b.ids[r], person=index.people[int(b.person[r])], kind=KINDS[int(b.kind[r])],
+                           created=from_epoch(float(b.created[r])), title=b.titles[r], text=b.titles[r],
+                           score=int(b.score[r]) + 1, visibility=index.vis_keys[int(b.vis[r])]))
         t = time.perf_counter()
-        queries.find_experts(v, texts[i % len(texts)], limit=10)
+        queries.find_experts(viewers[i % len(viewers)], texts[i % len(texts)], limit=10)
         lat.append(time.perf_counter() - t)
     print(f"first search after a vote ({rounds} rounds): find_experts p50 {pct(lat, 0.5):.1f} ms, "
           f"p95 {pct(lat, 0.95):.1f} ms")
+
 
 def stage_pending(eng, queries, viewers, question_ids, n: int) -> None:
     """`n` more new answers in the index's pending segment, leaving it as large as a busy organisation's
