@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "chrysalis.qa",
     "chrysalis.integrations",
     "chrysalis.experts",
+    "chrysalis.insights",
 ]
 
 MIDDLEWARE = [

@@ -71,6 +71,13 @@ def content_visible_q(viewer, space_field: str = "space") -> Q:
     )
 
 
+def public_content_q(space_field: str = "space") -> Q:
+    """Q over any model with a nullable FK to Space: the rows every active signed-in person may
+    read (the company feed and open spaces). Organisation-wide aggregates (insights, influence)
+    count only these, so private and secret activity never shows in them."""
+    return Q(**{f"{space_field}__isnull": True}) | Q(**{f"{space_field}__visibility": Visibility.OPEN})
+
+
 def known_spaces_q(viewer) -> Q:
     """Q over Space: spaces whose existence the viewer may know (listed ones, members', invited)."""
     if not _active(viewer):
