@@ -105,35 +105,46 @@ def cmd_manage(args) -> int:
     return 0
 
 
-def _schedule_escalations(every: float) -> None:
-    """Enqueue the routing escalation task every `every` seconds (a daemon thread of the worker):
-    questions still unanswered after CHRYSALIS_ROUTING_ESCALATE_AFTER go to the next experts."""
+def _schedule(name: str, task_path: str, every: float) -> None:
+    """Enqueue the task at `task_path` every `every` seconds from a daemon thread of the worker.
+    Every periodic task is idempotent (a second run in the same period does nothing new), so an
+    enqueue that happens twice, or one whose run failed and is retried, is harmless."""
     import threading
 
     from django.db import close_old_connections
+    from django.utils.module_loading import import_string
 
     def loop():
-        from chrysalis.experts.tasks import escalate_unanswered_task
-
+        task = import_string(task_path)
         while True:
             try:
-                escalate_unanswered_task.enqueue()
+                task.enqueue()
             except Exception as exc:  # a locked or unreachable database: try again next time
-                print(f"warning: could not schedule routing escalation: {exc}", file=sys.stderr)
+                print(f"warning: could not schedule {name}: {exc}", file=sys.stderr)
             finally:
                 close_old_connections()
             stop.wait(every)
 
     stop = threading.Event()
-    threading.Thread(target=loop, name="escalation-scheduler", daemon=True).start()
+    threading.Thread(target=loop, name=f"{name}-scheduler", daemon=True).start()
+
+
+# The worker's periodic tasks: (name, task path, the worker option giving its period in seconds).
+PERIODIC = [
+    # questions still unanswered after CHRYSALIS_ROUTING_ESCALATE_AFTER go to the next experts
+    ("routing escalation", "chrysalis.experts.tasks.escalate_unanswered_task", "escalate_every"),
+    # failed tasks are tried again with backoff (chrysalis.ops)
+    ("task retries", "chrysalis.ops.tasks.retry_failed_tasks_task", "retry_every"),
+]
 
 
 def cmd_worker(args) -> int:
     _setup()
     from django.core.management import call_command
 
-    if args.escalate_every > 0:
-        _schedule_escalations(args.escalate_every)
+    for name, task_path, option in PERIODIC:
+        if getattr(args, option) > 0:
+            _schedule(name, task_path, getattr(args, option))
     call_command("db_worker", queue_name="*", interval=args.interval, verbosity=1)
     return 0
 
@@ -219,6 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--interval", type=float, default=0.5, help="seconds between polls when idle")
     p.add_argument("--escalate-every", type=float, default=300.0,
                    help="seconds between routing escalation runs (0: never)")
+    p.add_argument("--retry-every", type=float, default=60.0,
+                   help="seconds between runs that retry failed tasks (0: never)")
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("migrate", help="create or migrate the database")

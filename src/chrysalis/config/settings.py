@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "chrysalis.integrations",
     "chrysalis.experts",
     "chrysalis.insights",
+    "chrysalis.ops",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("notifications/", include("chrysalis.notifications.urls")),
     path("qa/", include("chrysalis.qa.urls")),
     path("experts/", include("chrysalis.experts.urls")),
+    path("ops/", include("chrysalis.ops.urls")),
     path("", include("chrysalis.feed.urls")),
 ]
 

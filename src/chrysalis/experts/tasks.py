@@ -43,9 +43,13 @@ def rebuild_task() -> dict:
 
 @task
 def route_question_task(question_id: int) -> int:
-    """Ask the top experts to answer a new question; returns how many were asked."""
+    """Ask the top experts to answer a new question; returns how many were asked. Idempotent: a
+    question already routed (a retried or doubled run) is not routed again to further people."""
     from chrysalis.experts.actions import route_question
+    from chrysalis.experts.models import RoutingRequest
 
+    if RoutingRequest.objects.filter(question_id=question_id, round=1).exists():
+        return 0
     return len(route_question(question_id))
 
 

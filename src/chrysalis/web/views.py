@@ -6,9 +6,13 @@ from django.shortcuts import render
 
 @login_not_required
 def healthz(request):
+    """The database answers; the task queue's counts and lag (tasks waiting, the oldest one's wait in
+    seconds, failures in the last 24 hours), for monitoring."""
+    from chrysalis.ops.queries import queue_health
+
     with connection.cursor() as cur:
         cur.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    return JsonResponse({"status": "ok", "tasks": queue_health().as_dict()})
 
 
 def not_found(request, exception=None):

@@ -1,0 +1,5 @@
+from django import forms
+
+
+class RetryForm(forms.Form):
+    task_id = forms.UUIDField()
