@@ -8,12 +8,18 @@ and three weeks of question routing: who was asked to answer each recent questio
 (answered, passed as "not my area" or "busy", no reply), with the newest questions still waiting in
 the experts' "Questions for you".
 
+It has the structure the insights, impact and connection pages measure (see SILOS, MIXERS, CAST):
+departments that keep to themselves and departments that mix, brokers who answer across many
+departments and bridge the silos, topics only one person answers, and people who answer or post
+more every month. The cast has fixed names whatever the seed; the README lists them.
+
 Everything random comes from one `random.Random(seed)`: the same seed gives the same organisation
 (timestamps are relative to the build time, truncated to the hour). It scales to 100,000 people:
 rows are generated in memory with explicit ids and written with `bulk_create` in batches, one
 transaction per phase or chunk; the password is hashed once and shared by everyone.
 """
 
+import math
 import random
 import re
 import time
@@ -268,6 +274,57 @@ DEPARTMENTS = [
 SENIORITY = [("Junior ", 10), ("", 50), ("Senior ", 28), ("Lead ", 7), ("Principal ", 5)]
 ENG_TOPICS = {"engineering", "platform", "frontend", "data", "security"}
 
+# The organisation's structure, which the insights pages measure:
+# - silos keep to themselves: their people comment, react, mention and answer almost only inside their
+#   own department (a small leak), and nobody outside asks them across departments;
+# - mixers talk with everyone: most of the people around their posts are from other departments;
+# - the cast (fixed names, any seed): brokers answer questions from many departments, each also the
+#   one bridge into a silo (its questions on their topics); single experts
+#   are the only people who answer their topic's questions (knowledge risk); growers joined just
+#   before the history starts and answer more every month; "rising" people post more every month.
+SILOS = ("Customer Support", "Finance", "Legal")
+MIXERS = ("Product", "IT", "Learning & Development", "Operations")
+SILO_LEAK = 0.01  # share of a silo's interactions that still cross its border
+RISING_SHARE = 0.12
+
+
+@dataclass(frozen=True)
+class Role:
+    first: str
+    last: str
+    dept: str
+    title: str
+    kind: str  # "broker", "expert" (of one niche topic) or "grower"
+    topics: tuple[str, ...] = ()  # question topics a broker or grower answers
+    tag: str = ""  # the niche topic of an expert (corpus.NICHE)
+
+    @property
+    def username(self) -> str:
+        return f"{_ascii(self.first)}.{_ascii(self.last)}"
+
+
+CAST = [
+    Role("Priya", "Raman", "Platform", "Staff Site Reliability Engineer", "broker",
+         ("engineering", "platform", "frontend", "security", "it", "python", "sales", "support")),
+    Role("Jonas", "Eklund", "Data", "Principal Analytics Engineer", "broker",
+         ("data", "product", "marketing", "sales", "customer_stories", "operations", "finance")),
+    Role("Amara", "Osei", "Operations", "Senior Program Manager", "broker",
+         ("operations", "people", "learning", "it", "product", "remote", "office", "social", "legal")),
+    Role("Walter", "Brandt", "IT", "Principal Systems Administrator", "expert", tag="mainframe"),
+    Role("Ines", "Abara", "Security", "Senior Security Engineer", "expert", tag="hsm"),
+    Role("Kenji", "Mori", "Operations", "Business Operations Analyst", "expert", tag="edi"),
+    Role(
+        "Lena",
+        "Vogt",
+        "Frontend",
+        "Frontend Engineer",
+        "grower",
+        ("frontend", "engineering", "python", "product", "platform", "data"),
+    ),
+    Role("Sofia", "Marchetti", "Product", "Product Analyst", "grower",
+         ("product", "data", "marketing", "sales", "customer_stories")),
+]
+
 
 @dataclass(eq=False)
 class Person:
@@ -285,6 +342,10 @@ class Person:
     has_reports: bool = False
     activity: float = 1.0
     spaces: list = field(default_factory=list)
+    silo: bool = False
+    mixer: bool = False
+    rising: bool = False  # posts more every month
+    role: Role | None = None
 
     @property
     def name(self) -> str:
@@ -391,7 +452,32 @@ def _plan_people(rng: random.Random, count: int, now: datetime) -> list[Person]:
         years = 0.1 + rng.random() * 6 if not (p.is_head or p.has_reports) else 1 + rng.random() * 6
         p.joined = now - timedelta(days=int(years * 365), hours=rng.randrange(24))
         p.activity = min(rng.paretovariate(1.4), 40.0) * (2.0 if p.is_head else 1.0)
+        p.silo, p.mixer = p.dept.name in SILOS, p.dept.name in MIXERS
+        p.rising = not (p.is_head or p.has_reports) and rng.random() < RISING_SHARE
+    _cast(people, depts, now, rng)
     return people
+
+
+def _cast(people: list[Person], depts: dict[str, Dept], now: datetime, rng: random.Random) -> None:
+    """Give the cast's roles (fixed names) to individual contributors of their departments; a role
+    whose department has no one left to give it to (a very small demo) is left out."""
+    for role in CAST:
+        free = [p for p in depts[role.dept].members[::-1]
+                if not (p.is_head or p.has_reports or p.role or p.username == "admin")]
+        if not free:
+            continue
+        p = free[0]
+        p.first, p.last, p.username, p.title, p.role = role.first, role.last, role.username, role.title, role
+        if role.kind == "grower":  # joined just before the history starts; starts slow, grows
+            p.joined = now - timedelta(days=DAYS + rng.randrange(7, 21), hours=rng.randrange(24))
+            p.activity, p.rising = 2.0, True
+        else:
+            p.joined = now - timedelta(days=int((2 + rng.random() * 4) * 365), hours=rng.randrange(24))
+            p.activity, p.rising = 3.0, False
+
+
+def cast_members(staff: list[Person], kind: str) -> list[Person]:
+    return [p for p in staff if p.role is not None and p.role.kind == kind]
 
 
 # ------------------------------------------------------------------------------------------ spaces
@@ -1004,8 +1090,10 @@ def _write_content(
         by_topic_people[p.dept.topic].append(p)
     by_topic_people["engineering"] = [p for p in staff if p.dept.topic in ENG_TOPICS]
     cross_by_topic: dict[str, list] = defaultdict(list)
+    silo_topics = {p.dept.topic for p in staff if p.silo} - {p.dept.topic for p in staff if not p.silo}
     for c in corpus.CROSS:
-        cross_by_topic[c[0]].append(c)
+        if c[1] not in silo_topics:  # nobody asks a silo across departments
+            cross_by_topic[c[0]].append(c)
     for t in ENG_TOPICS:
         cross_by_topic.setdefault(t, cross_by_topic["engineering"])
 
@@ -1021,7 +1109,8 @@ def _write_content(
     # generator so the rest of the organisation stays what this seed always gave
     clock = random.Random(len(authors))
     for a in authors:
-        day = rng.randrange(DAYS)
+        # a rising person's posts are denser every month (density growing linearly over the history)
+        day = min(DAYS - 1, int(DAYS * math.sqrt(rng.random()))) if staff[a].rising else rng.randrange(DAYS)
         d = start + timedelta(days=day)
         if d.weekday() >= 5 and rng.random() < 0.8:
             d -= timedelta(days=d.weekday() - 4)
@@ -1049,6 +1138,19 @@ def _write_content(
         v = t + timedelta(minutes=1 + int(rng.expovariate(1 / (mean_hours * 60))),
                           microseconds=clock.randrange(1_000_000))
         return v if v < now else now - timedelta(minutes=rng.randrange(1, 30), microseconds=clock.randrange(1_000_000))
+
+    # the cast (see CAST): brokers and growers take the first answer of some questions on their topics
+    # (growers more each month), single experts answer every question on their niche topic. The
+    # probabilities shrink with the organisation, so each of them answers a few dozen questions at any size.
+    experts = [(p, corpus.NICHE[p.role.tag]) for p in cast_members(staff, "expert")]
+    broker_p, grower_p = min(0.3, 45 / len(staff)), min(0.6, 120 / len(staff))
+    niche_p = min(0.03, 24 * len(experts) / total)
+    helpers: dict[str, list[tuple[Person, bool]]] = defaultdict(list)
+    for kind_, grows in (("broker", False), ("grower", True)):
+        for p in cast_members(staff, kind_):
+            for t in p.role.topics:
+                helpers[t].append((p, grows))
+    silo_pools: dict[tuple[int, int], list[Person]] = {}  # a restricted space's members of one silo
 
     chunk_size = 5000
     posts = Rows(
@@ -1088,18 +1190,29 @@ def _write_content(
                     space = rng.choice(author.spaces)
 
                 # who can read it (a pool to draw mentions, commenters and reactors from)
+                # (a silo's people stay among themselves; a mixer's come mostly from everywhere)
                 if space is not None and space.visibility != "open":
                     pool_a, pool_b, mix = space.members, space.members, 1.0
+                    if author.silo:
+                        key = (space.id, author.dept.id)
+                        if key not in silo_pools:
+                            silo_pools[key] = [p for p in space.members if p.dept is author.dept]
+                        pool_a = pool_b = silo_pools[key]
+                elif author.silo:
+                    pool_a, pool_b, mix = author.dept.members, staff, 1.0 - SILO_LEAK
                 elif space is not None:
-                    pool_a, pool_b, mix = space.members, author.dept.members, 0.7
+                    pool_a, pool_b, mix = space.members, (staff if author.mixer else author.dept.members), 0.7
                 else:
-                    pool_a, pool_b, mix = author.dept.members, staff, 0.6
+                    pool_a, pool_b, mix = author.dept.members, staff, 0.15 if author.mixer else 0.6
 
                 def reader(exclude: Person = author) -> Person | None:
                     for _ in range(6):
                         p = rng.choice(pool_a if rng.random() < mix else pool_b)  # noqa: B023
-                        if p is not exclude:
-                            return p
+                        if p is exclude:
+                            continue
+                        if p.silo and p.dept is not author.dept and rng.random() >= SILO_LEAK:  # noqa: B023
+                            continue  # a silo's people rarely join conversations outside it
+                        return p
                     return None
 
                 post_mentioned: dict[int, Person] = {}
@@ -1120,8 +1233,13 @@ def _write_content(
                     values["{office}"] = space.name.removesuffix(" Office")
                 elif author.location != REMOTE:
                     values["{office}"] = author.location
-                cross = cross_by_topic.get(author.dept.topic) if space is None else None
-                if cross and rng.random() < 0.08:
+                cross = cross_by_topic.get(author.dept.topic) if space is None and not author.silo else None
+                is_cross = bool(cross) and rng.random() < 0.08
+                niche_pick = None  # (its one expert, the niche topic)
+                if not is_cross and space is None and experts and not author.silo and rng.random() < niche_p:
+                    options = [e for e in experts if e[0] is not author]
+                    niche_pick = rng.choice(options) if options else None
+                if is_cross:
                     _from, to, t_title, t_body = rng.choice(cross)
                     candidates = by_topic_people.get(to) or staff
 
@@ -1138,6 +1256,18 @@ def _write_content(
                     t_html = t_body
                     topic = topics[to]
                     expert_dept = to
+                elif niche_pick is not None:
+                    owner, topic = niche_pick
+
+                    def expert_n(_o=owner) -> str:
+                        post_mentioned[_o.id] = _o  # noqa: B023
+                        return "@" + _o.username
+
+                    kind = "question"
+                    t_title, t_body = rng.choice(topic["questions"])
+                    title = _sentence_case(writer.fill(t_title, topic, values, mention))
+                    body = writer.fill(t_body, topic, values, mention, expert_n)
+                    t_html = t_body
                 else:
                     asks = space is not None and space.topic != author.dept.topic and topic["questions"]
                     if topic["questions"] and rng.random() < (0.65 if asks else 0.18):
@@ -1158,6 +1288,21 @@ def _write_content(
                     n_comments = min(8, int(rng.expovariate(1 / 1.3)))
                 if expert_dept is not None:
                     n_comments = max(n_comments, 1)
+                helper = None  # a broker or grower who writes the first answer
+                if niche_pick is not None:
+                    helper, n_comments = niche_pick[0], 1  # only its expert answers a niche question
+                elif kind == "question":
+                    frac = (created - start) / timedelta(days=DAYS)
+                    for h, grows in helpers.get(expert_dept or topic_name, ()):
+                        if (
+                            h is not author
+                            and not (author.silo and grows)  # a broker is a silo's one bridge
+                            and h.joined < created
+                            and (space is None or space.visibility == "open" or any(x is space for x in h.spaces))
+                            and rng.random() < (grower_p * frac * frac if grows else broker_p)
+                        ):
+                            helper, n_comments = h, max(n_comments, 1)
+                            break
                 top_level: list[tuple[int, Person]] = []
                 t_prev = created
                 post_comments = 0
@@ -1187,7 +1332,9 @@ def _write_content(
                                 .strip(" ,")
                             )
                     else:
-                        if expert_dept is not None and i == 0:
+                        if helper is not None and i == 0:
+                            who = helper
+                        elif expert_dept is not None and i == 0:
                             who = rng.choice(by_topic_people.get(expert_dept) or staff)
                             if who is author:
                                 who = reader()
@@ -1479,3 +1626,13 @@ def _print_signin(staff: list[Person], counts: dict, stdout) -> None:
         extra = " - has questions waiting in Questions for you" if p.id in waiting else ""
         print(f"  {p.username:<22} {p.name}, {p.title} ({p.dept.name}){extra}", file=stdout)
     print("Every demo person has the same password.", file=stdout)
+    names = {k: ", ".join(f"{p.name} ({p.username})" for p in cast_members(staff, k)) for k in ("broker", "grower")}
+    niche = ", ".join(f"#{p.role.tag} ({p.username})" for p in cast_members(staff, "expert"))
+    print("Where to look (organisation insights, profiles, impact):", file=stdout)
+    print(f"  silos: {', '.join(SILOS)}; mixing widely: {', '.join(MIXERS)}", file=stdout)
+    if names["broker"]:
+        print(f"  brokers across departments: {names['broker']}", file=stdout)
+    if niche:
+        print(f"  topics only one person answers: {niche}", file=stdout)
+    if names["grower"]:
+        print(f"  answering more every month: {names['grower']}", file=stdout)

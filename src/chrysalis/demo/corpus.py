@@ -712,3 +712,82 @@ SKILLS = {
     "it": ["Mobile device management", "Okta", "Networking", "Google Workspace", "Help desk", "Scripting"],
     "leadership": ["Strategy", "Leadership", "Fundraising", "Board relations", "Public speaking"],
 }
+
+# ---------------------------------------------------------------- knowledge held by one person
+# Topics only one person in the company answers (the demo's "knowledge risk"): their questions are
+# asked on the company feed by anyone, and only the topic's one expert (build.CAST) answers them.
+NICHE: dict[str, dict] = {}
+
+
+def niche(tag: str, *, vocab, questions, answers) -> None:
+    NICHE[tag] = {"tags": [tag], "vocab": vocab, "posts": [], "questions": questions, "comments": [],
+                  "answers": answers}
+
+
+niche(
+    "mainframe",
+    vocab={"job": ["the nightly billing batch", "the invoice print run", "the ledger reconciliation job",
+                   "the customer master export", "the month-end tape archive"],
+           "symptom": ["ended with code S0C7", "is stuck in the input queue", "wrote an empty output file",
+                       "ran twice overnight", "took six hours instead of two"]},
+    questions=[
+        ("{job} {symptom}", "This morning {job} {symptom} and invoices are late. Nobody on my team knows the "
+                            "mainframe side. {expert} could you take a look? #mainframe"),
+        ("Who can change the schedule of {job}?",
+         "We need {job} to run an hour earlier from next {month}. Where is that configured on the mainframe? "
+         "{expert} is this something you can do? #mainframe"),
+        ("Where does {job} get its data from?",
+         "For the data migration we need to know which datasets {job} reads and writes. Is this documented "
+         "anywhere? {expert} #mainframe"),
+    ],
+    answers=[
+        "That job reads a dataset that was not released in time. I re-ran the step and it finished; I will add a "
+        "check to the JCL so it waits next time.",
+        "The schedule lives in the job scheduler on the mainframe, not in the JCL. I changed it; it takes "
+        "effect tonight.",
+        "It is not documented, sorry. I will write down the input and output datasets today and link them here.",
+        "A bad record in the input: a packed decimal field had spaces. I fixed the record and restarted from "
+        "the failed step.",
+    ],
+)
+niche(
+    "hsm",
+    vocab={"key": ["the payment signing key", "the root CA key", "the token encryption key",
+                   "the backup encryption key"],
+           "task": ["rotate", "back up", "re-wrap", "audit access to"]},
+    questions=[
+        ("How do we {task} {key} in the HSM?",
+         "The auditors ask how we {task} {key}. The runbook only says to ask security. {expert} can you "
+         "explain the steps? #hsm"),
+        ("HSM partition full?", "Signing requests fail with a partition error since {weekday}. {expert} is the "
+                                "HSM partition full, and what can we remove safely? #hsm"),
+        ("Can the new service use the HSM?", "We are building a new service that needs to sign documents. "
+                                             "{expert} can it get its own HSM partition? #hsm"),
+    ],
+    answers=[
+        "It needs two custodians with smart cards, so it is a planned ceremony. I can run one on {weekday}; I will "
+        "send the invite and the checklist.",
+        "Yes: old session objects were never cleaned up. I removed them; the partition is at 30% now.",
+        "It can, but each partition is configured by hand. Send me the key types you need and I will set it up.",
+    ],
+)
+niche(
+    "edi",
+    vocab={"partner": ["Northwind Traders", "Globex", "Stark Logistics", "Acme Foods", "Wayne Retail"],
+           "doc": ["850 purchase orders", "810 invoices", "856 shipping notices", "997 acknowledgements"]},
+    questions=[
+        ("{partner} did not receive our {doc}", "{partner} says our {doc} stopped arriving on {weekday}. "
+                                                "{expert} is the EDI connection down? #edi"),
+        ("How do we onboard a new EDI partner?",
+         "A new customer wants to send {doc} by EDI. {expert} what do we need from them to set it up? #edi"),
+        ("What does this EDI error mean?", "The EDI translator rejected a batch of {doc} from {partner} with a "
+                                           "segment error. {expert} can you help me read it? #edi"),
+    ],
+    answers=[
+        "Their certificate for the AS2 connection expired. I exchanged new certificates with them and resent "
+        "the backlog.",
+        "We need their trading partner ID, the document types and a test file. I keep a checklist; I will "
+        "send it to you.",
+        "The segment count in the trailer does not match: their system drops empty lines. I adjusted the map.",
+    ],
+)
