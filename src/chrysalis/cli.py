@@ -135,7 +135,26 @@ PERIODIC = [
     ("routing escalation", "chrysalis.experts.tasks.escalate_unanswered_task", "escalate_every"),
     # failed tasks are tried again with backoff (chrysalis.ops)
     ("task retries", "chrysalis.ops.tasks.retry_failed_tasks_task", "retry_every"),
+    # the digests whose period has ended and that were not sent yet (chrysalis.notifications)
+    ("digests", "chrysalis.notifications.tasks.send_due_digests_task", "digest_every"),
+    # organisation insights for the last 30/90/365 days, once a day (skips a day already computed)
+    ("insights snapshots", "chrysalis.insights.tasks.compute_standard_snapshots_task", "insights_every"),
 ]
+
+
+def cmd_digest(args) -> int:
+    _setup()
+    from django.conf import settings
+
+    from chrysalis.notifications.digest import send_digests
+
+    print(f"E-mail: {settings.CHRYSALIS_EMAIL_DESCRIPTION}")
+    outcome = send_digests(everyone=args.all)
+    print(f"{outcome.sent} digest(s) sent, {outcome.empty} with nothing new (not sent).")
+    if outcome.failed:
+        print(f"error: the mail server refused a digest: {outcome.error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def cmd_worker(args) -> int:
@@ -159,6 +178,9 @@ def _print_signin(host: str, port: int) -> None:
         print(f"Sign in as '{admin.username}' with password '{DEMO_PASSWORD}' (every demo person has it).")
     elif admin is None:
         print("No administrator yet: create one with `chrysalis createadmin`.")
+    from django.conf import settings
+
+    print(f"E-mail: {settings.CHRYSALIS_EMAIL_DESCRIPTION}")
     sys.stdout.flush()
 
 
@@ -212,6 +234,47 @@ def cmd_experts(args) -> int:
     return run(args)
 
 
+def cmd_backup(args) -> int:
+    _setup(migrate=False)  # the installation as it is (a backup before an upgrade must not migrate)
+    from django.db import DatabaseError
+
+    from chrysalis.core.backup import BackupError, backup
+
+    try:
+        backup(args.dir, progress=not args.quiet, stdout=sys.stdout)
+    except BackupError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return exc.code
+    except DatabaseError as exc:
+        print(f"error: the database: {exc}".rstrip(), file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_restore(args) -> int:
+    _setup(migrate=False)  # an empty target stays untouched until the checks have passed
+    from django.db import DatabaseError
+
+    from chrysalis.core.backup import BackupError, restore
+
+    try:
+        restore(args.dir, force=args.force, progress=not args.quiet, stdout=sys.stdout)
+    except BackupError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return exc.code
+    except DatabaseError as exc:
+        print(f"error: the database: {exc}".rstrip(), file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_people_suggest(args) -> int:
+    _setup()
+    from chrysalis.connections.cli import run
+
+    return run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chrysalis", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -232,7 +295,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="seconds between routing escalation runs (0: never)")
     p.add_argument("--retry-every", type=float, default=60.0,
                    help="seconds between runs that retry failed tasks (0: never)")
+    p.add_argument("--digest-every", type=float, default=300.0,
+                   help="seconds between runs that send the due digests (0: never)")
+    p.add_argument("--insights-every", type=float, default=3600.0,
+                   help="seconds between checks that today's insight snapshots exist (0: never)")
     p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("digest", help="e-mail digests")
+    dsub = p.add_subparsers(dest="digest_command", required=True)
+    d = dsub.add_parser("send", help="send the digests that are due now (as the worker does)")
+    d.add_argument("--all", action="store_true",
+                   help="send to everyone whose digest is not off, whatever the day (the last day or week)")
+    d.set_defaults(func=cmd_digest)
 
     p = sub.add_parser("migrate", help="create or migrate the database")
     p.set_defaults(func=cmd_migrate)
@@ -259,6 +333,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_experts_parser(sub)
     sub.choices["experts"].set_defaults(func=cmd_experts)
+
+    from chrysalis.connections.cli import add_parser as add_people_suggest_parser
+
+    add_people_suggest_parser(sub).set_defaults(func=cmd_people_suggest)
+
+    p = sub.add_parser("backup", help="back up the database, uploads and expertise index into DIR")
+    p.add_argument("dir", metavar="DIR", help="a new or empty folder")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="restore a backup made by `chrysalis backup` (into an empty target)")
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--force", action="store_true", help="replace a target that already has content")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("token", help="personal access tokens for the API")
     tsub = p.add_subparsers(dest="token_command", required=True)

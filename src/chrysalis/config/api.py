@@ -92,6 +92,15 @@ def _mount() -> None:
     api.add_router("/", search_router)
     api.add_router("/", qa_router)
     api.add_router("/", experts_router)
+    from chrysalis.connections.api import router as connections_router
+
+    api.add_router("/", connections_router)
+    from chrysalis.impact.api import router as impact_router
+
+    api.add_router("/", impact_router)
+    from chrysalis.insights.api import router as insights_router
+
+    api.add_router("/", insights_router)
 
 
 _mount()

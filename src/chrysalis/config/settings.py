@@ -8,6 +8,14 @@ CHRYSALIS_ALLOWED_HOSTS comma-separated host names (default: localhost names)
 CHRYSALIS_TASKS      "db" (default) or "immediate" (tests run tasks inline)
 CHRYSALIS_ROUTING_WEEKLY_CAP      questions routed to one person per 7 days (default 5)
 CHRYSALIS_ROUTING_ESCALATE_HOURS  hours before an unanswered routed question goes to the next experts (24)
+CHRYSALIS_UPLOADS_URL where uploads are stored: unset (the data folder) or s3://bucket/prefix?endpoint=URL&region=R
+CHRYSALIS_REDIS_URL  a Redis server for the cache shared by every process (unset: a memory cache per process)
+CHRYSALIS_HTTPS      1 behind a TLS proxy: Secure cookies, HSTS, redirect to https
+CHRYSALIS_EMAIL_URL  where e-mail goes: smtp://user:pass@host:587?tls=1, smtps://host:465, console:// (default:
+                     console, e-mail is printed by the worker and not sent)
+CHRYSALIS_EMAIL_FROM sender of e-mail (default "Chrysalis <chrysalis@localhost>")
+CHRYSALIS_BASE_URL   absolute address of the site for links in e-mail (default http://127.0.0.1:8000)
+CHRYSALIS_DIGEST_HOUR hour of the day (UTC) when daily and weekly (Mondays) digests are due (default 7)
 """
 
 import os
@@ -63,7 +71,9 @@ INSTALLED_APPS = [
     "chrysalis.integrations",
     "chrysalis.experts",
     "chrysalis.insights",
+    "chrysalis.connections",
     "chrysalis.ops",
+    "chrysalis.impact",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +166,17 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "uploads"
 
+# Uploads (attachments, avatars) and the cache, for one machine or several (docs/deploy.md).
+# CHRYSALIS_UPLOADS_URL unset: files under the data folder. s3://BUCKET[/PREFIX]?endpoint=URL&region=R:
+# an S3-compatible store through django-storages (credentials from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY). Uploads are always served through the access-checked views, never by URL.
+# CHRYSALIS_REDIS_URL (redis://host:6379/0): the cache is shared by every process there; unset: each
+# process has its own memory cache.
+from chrysalis.core.deploy import cache_settings, storage_settings  # noqa: E402
+
+STORAGES = storage_settings(os.environ.get("CHRYSALIS_UPLOADS_URL", ""))
+CACHES = cache_settings(os.environ.get("CHRYSALIS_REDIS_URL", ""))
+
 # Uploads: attachments are stored under the data folder and served through an access-checked view.
 CHRYSALIS_MAX_ATTACHMENT_BYTES = int(os.environ.get("CHRYSALIS_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024))
 CHRYSALIS_MAX_POST_CHARS = 20_000
@@ -166,9 +187,28 @@ CHRYSALIS_ROUTING_ESCALATE_AFTER = timedelta(hours=float(os.environ.get("CHRYSAL
 CHRYSALIS_ROUTING_MAX_ROUNDS = 3
 CHRYSALIS_EXPERTISE_COMMENTS = True  # comments count as weak expertise evidence
 
+# E-mail (chrysalis.notifications): one URL from the environment, the console when unset.
+from chrysalis.notifications.email_url import parse_email_url  # noqa: E402
+
+MAILERS, CHRYSALIS_EMAIL_DESCRIPTION = parse_email_url(os.environ.get("CHRYSALIS_EMAIL_URL", ""))
+DEFAULT_FROM_EMAIL = os.environ.get("CHRYSALIS_EMAIL_FROM", "Chrysalis <chrysalis@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+CHRYSALIS_BASE_URL = os.environ.get("CHRYSALIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+CHRYSALIS_DIGEST_HOUR = int(os.environ.get("CHRYSALIS_DIGEST_HOUR", 7))
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Behind a TLS-terminating proxy (docs/deploy.md): CHRYSALIS_HTTPS=1 marks cookies Secure, trusts the
+# proxy's X-Forwarded-Proto, redirects plain HTTP and sends HSTS (CHRYSALIS_HSTS_SECONDS, default one year).
+if os.environ.get("CHRYSALIS_HTTPS") == "1":
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("CHRYSALIS_HSTS_SECONDS", 31_536_000))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+    CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS if h and not h.startswith(".")]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it for the X-CSRFToken header
 X_FRAME_OPTIONS = "DENY"

@@ -16,6 +16,8 @@ urlpatterns = [
     path("signout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", web_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("people/suggestions/", include("chrysalis.connections.urls")),
+    path("people/<str:username>/impact/", include("chrysalis.impact.urls")),
     path("people/", include("chrysalis.people.urls")),
     path("spaces/", include("chrysalis.spaces.urls")),
     path("posts/", include("chrysalis.posts.urls")),
@@ -23,6 +25,7 @@ urlpatterns = [
     path("notifications/", include("chrysalis.notifications.urls")),
     path("qa/", include("chrysalis.qa.urls")),
     path("experts/", include("chrysalis.experts.urls")),
+    path("insights/", include("chrysalis.insights.urls")),
     path("ops/", include("chrysalis.ops.urls")),
     path("", include("chrysalis.feed.urls")),
 ]

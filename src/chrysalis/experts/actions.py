@@ -23,10 +23,12 @@ routing; the person is never asked that question again. "busy" only excludes the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from chrysalis.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -36,6 +38,7 @@ from chrysalis.notifications.actions import notify
 from chrysalis.notifications.models import Notification
 from chrysalis.spaces.queries import can_moderate, readers_among
 from expertise.routing import RoutingPolicy, choose_recipients
+from expertise.types import ExpertHit
 
 DEFAULT_K = 3
 
@@ -121,6 +124,62 @@ def route_question(question_or_id, *, round: int = 1, now: datetime | None = Non
 WHY_TOPICS = 4  # matched topics kept on a routing request ("you know about ...")
 
 
+@dataclass(frozen=True)
+class NamedAsk:
+    """What became of asking one person by name: the request made, or why none was (`reason`, in words
+    for the asker; `code` as expertise.routing.Skipped.reason)."""
+
+    person: object
+    request: RoutingRequest | None = None
+    code: str = ""
+    reason: str = ""
+
+    @property
+    def asked(self) -> bool:
+        return self.request is not None
+
+
+def ask_by_name(question, person, *, now: datetime | None = None) -> NamedAsk:
+    """The asker chose `person` by name: ask them too, under the rules of routing (they may read the
+    question, have not opted out, are not away, are under the weekly cap; never the asker; once per
+    question), but whatever their evidence. Call inside the asking transaction, after the question is
+    written; the usual routing to others (the `question_asked` task, on commit) then skips them.
+    The person is notified on commit that the asker asked them by name. Returns what happened, with
+    the reason in words when they were not asked (nothing is written for them then)."""
+    now = now or timezone.now()
+    key = str(person.pk)
+    prefs = ExpertSettings.objects.filter(user_id=person.pk).first()
+    asked = dict(
+        RoutingRequest.objects.filter(question=question, expert_id=person.pk).values_list("expert_id", "status")
+    )
+    _chosen, skipped = choose_recipients(
+        [ExpertHit(key, 0.0)],
+        policy=RoutingPolicy(k=1, weekly_cap=settings.CHRYSALIS_ROUTING_WEEKLY_CAP),
+        asker=str(question.author_id),
+        opted_out={key} if (prefs and prefs.opt_out_of_expertise) or not person.is_active else set(),
+        away={key} if prefs and prefs.away_until and prefs.away_until > now else set(),
+        can_see={str(i) for i in readers_among(question.space, [person.pk])},
+        load={str(i): n for i, n in queries.weekly_load([person.pk]).items()},
+        already_asked={key} if asked and RoutingRequest.Status.DECLINED not in asked.values() else set(),
+        declined={key} if RoutingRequest.Status.DECLINED in asked.values() else set(),
+    )
+    if skipped:
+        code = skipped[0].reason
+        return NamedAsk(person, None, code, queries.why_not_asked(person, code, question.space, prefs))
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                req = RoutingRequest.objects.create(
+                    question=question, expert=person, asked_at=now, round=1, score=0.0, by_name=True
+                )
+        except IntegrityError:  # asked meanwhile
+            return NamedAsk(
+                person, None, "already_asked", queries.why_not_asked(person, "already_asked", question.space, prefs)
+            )
+        notify([person], actor=question.author, verb=Notification.Verb.ASKED_BY_NAME, post=question)
+    return NamedAsk(person, req)
+
+
 def _respond(req: RoutingRequest, now: datetime) -> int:
     return max(0, int((now - req.asked_at).total_seconds()))
 
@@ -173,20 +232,29 @@ def on_answer(answer) -> RoutingRequest | None:
 def _escalate_one(question_id: int, next_round: int, now: datetime | None = None) -> list[RoutingRequest]:
     if next_round > settings.CHRYSALIS_ROUTING_MAX_ROUNDS:
         return []
-    question = _question(question_id)
-    if question is None or not _unanswered(question):
-        return []
-    RoutingRequest.objects.filter(question_id=question_id, status=RoutingRequest.Status.PENDING).update(
-        status=RoutingRequest.Status.EXPIRED
-    )
-    return route_question(question, round=next_round, now=now)
+    from chrysalis.posts.models import Post
+
+    with transaction.atomic():
+        # one escalation of a question at a time, across workers and machines: the question's row
+        # is locked, and a round someone else already started is not started again
+        if not Post.objects.select_for_update().filter(pk=question_id).exists():
+            return []
+        if (RoutingRequest.objects.filter(question_id=question_id).aggregate(r=Max("round"))["r"] or 0) >= next_round:
+            return []
+        question = _question(question_id)
+        if question is None or not _unanswered(question):
+            return []
+        # a person the asker chose by name stays asked: only the experts routing chose pass it on
+        RoutingRequest.objects.filter(
+            question_id=question_id, status=RoutingRequest.Status.PENDING, by_name=False
+        ).update(status=RoutingRequest.Status.EXPIRED)
+        return route_question(question, round=next_round, now=now)
 
 
 def escalate_unanswered(now: datetime | None = None) -> int:
     """Questions still unanswered `CHRYSALIS_ROUTING_ESCALATE_AFTER` after their last round go to the
-    next experts. Returns how many new requests were made."""
-    from django.db.models import Max
-
+    next experts. Returns how many new requests were made. Idempotent and safe to run in several
+    workers at once (each question's next round is started once)."""
     now = now or timezone.now()
     cutoff = now - settings.CHRYSALIS_ROUTING_ESCALATE_AFTER
     rounds = (
@@ -237,6 +305,7 @@ def set_space_routing(actor, space, *, experts_per_question: int) -> SpaceRoutin
 
 __all__ = [
     "route_question",
+    "ask_by_name",
     "decline_request",
     "on_answer",
     "escalate_unanswered",

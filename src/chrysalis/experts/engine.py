@@ -21,24 +21,29 @@ Person key: str(user pk).
 Storage and freshness
 ---------------------
 settings.DATA_DIR / "expertise" holds `index.npz` (the base index), `model.json` (the learned
-weights) and `journal.log`, an append-only list of incremental operations ("post <id>", "comment
-<id>", "unpost <id>", "uncomment <id>", "decline <routing request id>") written by the tasks since
-the last full save. Each process keeps one engine in memory and, before every use, (1) reloads when
-index.npz or model.json changed (a rebuild), (2) replays journal lines it has not seen yet, reading
-the current rows from the database. So an answer indexed by the worker reaches expert search in
-every process on its next query, with no full save. A full `rebuild()` compacts everything into a
-new index and empties the journal.
+weights) and `base.json` (the position in the change journal the base index includes). The change
+journal is the database table `experts.IndexChange`: an append-only list of incremental operations
+("post <id>", "comment <id>", "unpost <id>", "uncomment <id>", "decline <routing request id>")
+written by the tasks. Each process keeps one engine in memory and, before every use, (1) reloads
+when index.npz or model.json changed (a rebuild on this machine), (2) applies the journal rows it
+has not seen yet (one indexed query), reading the current rows from the database. So an answer
+indexed by any worker reaches expert search in every process, on every machine that shares the
+database, on its next query. A machine with no index files of its own builds them from the
+database on first use. Rows that commit late (a transaction that took an id, then committed after
+a higher one was read) are caught by asking again, for LATE_SECONDS, for the ids skipped over;
+applying a row twice is harmless (it re-reads the object). A full `rebuild()` compacts everything into a new base and
+prunes journal rows older than JOURNAL_DAYS that it includes; a machine whose base predates the
+pruned range rebuilds.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import threading
+import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -50,6 +55,9 @@ CHUNK = 20_000
 KEEP_STATS = 48  # viewer-specific statistics kept (the most recently used visible sets) ...
 STATS_BUDGET = 512 * 2**20  # ... within this many bytes per process ...
 MIN_KEEP_STATS = 4  # ... but at least this many
+LATE_SECONDS = 120  # journal rows re-read for late commits
+JOURNAL_DAYS = 7  # journal rows a rebuild keeps (older ones it includes are pruned)
+OPS = ("post", "comment", "decline", "unpost", "uncomment")
 
 _lock = threading.RLock()
 _engine: Engine | None = None
@@ -62,8 +70,9 @@ def data_dir() -> Path:
 
 
 def paths() -> tuple[Path, Path, Path]:
+    """index.npz, model.json and base.json (the journal position the index includes)."""
     d = data_dir()
-    return d / "index.npz", d / "model.json", d / "journal.log"
+    return d / "index.npz", d / "model.json", d / "base.json"
 
 
 def space_key(space_id: int | None) -> str | None:
@@ -410,7 +419,8 @@ class Engine:
     index: ExpertiseIndex
     model: RankerModel
     stamp: tuple  # (index mtime, model mtime) this engine was loaded from
-    journal_pos: int = 0
+    journal_pos: int = 0  # the highest IndexChange id applied
+    gaps: dict = field(default_factory=dict)  # IndexChange ids skipped over -> when, for late commits
 
     def __post_init__(self) -> None:
         self.ranker = ExpertRanker(self.index, self.model)
@@ -497,26 +507,54 @@ def fit_model(index: ExpertiseIndex, progress: bool = False) -> RankerModel:
         return ExpertRanker(index).fit(progress=tick)
 
 
-def save(index: ExpertiseIndex, model: RankerModel) -> None:
-    index_path, model_path, journal = paths()
-    with _journal_lock(journal):
-        index.save(index_path)
-        tmp = model_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(model.to_dict()))
-        tmp.replace(model_path)
-        journal.write_text("")
+def journal_head() -> int:
+    """The id of the newest journal row (0 when none)."""
+    from chrysalis.experts.models import IndexChange
+
+    return IndexChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _horizon() -> int:
+    """Journal rows up to this id may have been pruned: a base older than that cannot catch up."""
+    from chrysalis.experts.models import IndexChange
+
+    return IndexChange.objects.filter(op="horizon").order_by("-id").values_list("obj_id", flat=True).first() or 0
+
+
+def save(index: ExpertiseIndex, model: RankerModel, journal_id: int = 0) -> None:
+    index_path, model_path, base_path = paths()
+    for path, text in ((base_path, json.dumps({"journal_id": journal_id})), (model_path, json.dumps(model.to_dict()))):
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(text)
+        tmp.replace(path)
+    index.save(index_path)
+
+
+def _base_position() -> int:
+    _, _, base_path = paths()
+    try:
+        return int(json.loads(base_path.read_text()).get("journal_id", 0))
+    except (FileNotFoundError, ValueError, AttributeError):
+        return 0
 
 
 def rebuild(progress: bool = False) -> dict:
-    """Full rebuild from the database: index, learned model, empty journal. For recovery and after imports."""
-    import time
+    """Full rebuild from the database: index, learned model, a new journal base. For recovery and
+    after imports. Changes journaled while it runs are applied on top by every process."""
+    from chrysalis.experts.models import IndexChange
 
     t0 = time.perf_counter()
+    journal_id = journal_head()  # everything up to here is in the database rows read below
     index = build_index(progress)
     t1 = time.perf_counter()
     model = fit_model(index, progress)
     t2 = time.perf_counter()
-    save(index, model)
+    save(index, model, journal_id)
+    old = IndexChange.objects.filter(id__lte=journal_id, created_at__lt=_now() - timedelta(days=JOURNAL_DAYS))
+    pruned_to = old.order_by("-id").values_list("id", flat=True).first()
+    if pruned_to:
+        old.delete()
+        IndexChange.objects.create(op="horizon", obj_id=pruned_to)
     reset()
     return {
         "documents": index.n_docs,
@@ -527,57 +565,53 @@ def rebuild(progress: bool = False) -> dict:
     }
 
 
-class _journal_lock:
-    def __init__(self, path: Path):
-        self.path = path
+def _now() -> datetime:
+    from django.utils import timezone
 
-    def __enter__(self):
-        self.fh = open(str(self.path) + ".lock", "a")
-        fcntl.flock(self.fh, fcntl.LOCK_EX)
-        return self
-
-    def __exit__(self, *exc):
-        fcntl.flock(self.fh, fcntl.LOCK_UN)
-        self.fh.close()
+    return timezone.now()
 
 
 def append_journal(op: str, obj_id: int) -> None:
-    _, _, journal = paths()
-    with _journal_lock(journal), open(journal, "a") as f:
-        f.write(f"{op} {int(obj_id)}\n")
-        f.flush()
-        os.fsync(f.fileno())
+    from chrysalis.experts.models import IndexChange
+
+    IndexChange.objects.create(op=op, obj_id=int(obj_id))
 
 
-def _replay(engine: Engine, journal: Path) -> None:
-    try:
-        size = journal.stat().st_size
-    except FileNotFoundError:
-        return
-    if size < engine.journal_pos:  # emptied by a save: the index files changed too, reload handles it
-        engine.journal_pos = 0
-    if size == engine.journal_pos:
-        return
-    with open(journal) as f:
-        f.seek(engine.journal_pos)
-        data = f.read()
-    end = data.rfind("\n") + 1
-    for line in data[:end].splitlines():
-        parts = line.split()
-        if len(parts) == 2 and parts[1].isdigit():
-            engine.apply(parts[0], int(parts[1]))
-    engine.journal_pos += len(data[:end].encode())
+def _replay(engine: Engine) -> None:
+    """Apply the journal rows this engine has not seen: every row after its position, and the
+    ids it skipped over in the last LATE_SECONDS (a transaction that took a lower id and had not
+    committed yet; on PostgreSQL ids are handed out before commit)."""
+    from django.db.models import Q
+
+    from chrysalis.experts.models import IndexChange
+
+    now = time.time()
+    engine.gaps = {i: t for i, t in engine.gaps.items() if t >= now - LATE_SECONDS}
+    where = Q(id__gt=engine.journal_pos)
+    if engine.gaps:
+        where |= Q(id__in=list(engine.gaps))
+    rows = list(IndexChange.objects.filter(where).order_by("id").values_list("id", "op", "obj_id"))
+    pos = engine.journal_pos
+    for rid, op, obj_id in rows:
+        if op in OPS:
+            engine.apply(op, obj_id)
+        engine.gaps.pop(rid, None)
+        if rid > pos:
+            engine.gaps.update((i, now) for i in range(pos + 1, min(rid, pos + 1 + 10_000)))
+            pos = rid
+    engine.journal_pos = pos
 
 
 def get_engine() -> Engine:
     """The process's engine, reloaded when the files changed and caught up with the journal;
-    built from the database (and saved) the first time when there are no files."""
+    built from the database (and saved) the first time when there are no files, or when the files
+    predate the journal's pruned range."""
     global _engine
-    index_path, model_path, journal = paths()
+    index_path, model_path, _ = paths()
     with _lock:
         stamp = _stamp(index_path, model_path)
         if _engine is None or _engine.stamp != stamp:
-            if stamp[0] is None:
+            if stamp[0] is None or _base_position() < _horizon():
                 rebuild()
                 stamp = _stamp(index_path, model_path)
             index = ExpertiseIndex.load(index_path)
@@ -585,8 +619,8 @@ def get_engine() -> Engine:
                 model = fit_model(index)
             else:
                 model = RankerModel.from_dict(json.loads(model_path.read_text()))
-            _engine = Engine(index, model, stamp)
-        _replay(_engine, journal)
+            _engine = Engine(index, model, stamp, journal_pos=_base_position())
+        _replay(_engine)
         return _engine
 
 
@@ -599,7 +633,7 @@ def reset() -> None:
 
 def record(op: str, obj_id: int) -> None:
     """Journal an incremental change so that every process applies it on its next query."""
-    if op not in (*INDEXERS, "unpost", "uncomment"):
+    if op not in OPS:
         raise ValueError(f"unknown expertise index operation {op!r}")
     index_path, _, _ = paths()
     if not index_path.exists():
@@ -641,9 +675,12 @@ def ensure_fresh(engine_: Engine | None = None) -> Engine:
     if missing > max(1000, eng.index.n_docs // 10):
         rebuild()
         return get_engine()
-    _, _, journal = paths()
-    with _journal_lock(journal), open(journal, "a") as f:
-        f.writelines(f"post {pk}\n" for pk in missing_posts)
-        f.writelines(f"comment {pk}\n" for pk in missing_comments)
-        f.writelines(f"decline {pk}\n" for pk in missing_declines)
+    from chrysalis.experts.models import IndexChange
+
+    IndexChange.objects.bulk_create(
+        [IndexChange(op="post", obj_id=pk) for pk in missing_posts]
+        + [IndexChange(op="comment", obj_id=pk) for pk in missing_comments]
+        + [IndexChange(op="decline", obj_id=pk) for pk in missing_declines],
+        batch_size=5000,
+    )
     return get_engine()

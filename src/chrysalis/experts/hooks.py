@@ -1,5 +1,6 @@
 """What content actions tell the expertise engine, on commit: the incremental index update (a task
-the worker runs), routing of a new question (a task), and "a routed expert answered".
+the worker runs), routing of a new question (a task), and "a routed expert answered"; and, at once,
+a person the asker chose by name (`asked_by_name`).
 
 CHRYSALIS_EXPERTISE_LIVE (default on) can switch the live engine off; the test settings do, so
 that other apps' tests do not depend on the engine's files; the experts tests switch it on.
@@ -47,6 +48,16 @@ def declined(request_id: int) -> None:
 
 def question_asked(question_id: int) -> None:
     _enqueue("route_question_task", question_id)
+
+
+def asked_by_name(question, person):
+    """The asker chose `person` by name for a new question (inside the asking transaction): ask them
+    now, under the routing rules, so the asker learns at once whether they were asked and why not.
+    Not an engine matter (no ranking), so it runs whether or not the live engine is on. Returns
+    experts.actions.NamedAsk."""
+    from chrysalis.experts.actions import ask_by_name
+
+    return ask_by_name(question, person)
 
 
 def answer_posted(answer) -> None:

@@ -49,6 +49,8 @@ class RoutingRequest(models.Model):
     score = models.FloatField(default=0.0)  # the expert's ranking score when asked
     # why they were asked: the question's topics their work matches (words and tags of the question)
     topics = models.JSONField(default=list, blank=True)
+    # the asker chose this person by name ("Ask" on a profile), besides the experts Chrysalis chose
+    by_name = models.BooleanField(default=False)
     answered_at = models.DateTimeField(null=True, blank=True)
     declined_at = models.DateTimeField(null=True, blank=True)
     declined_reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)
@@ -64,3 +66,19 @@ class RoutingRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.expert_id} asked about {self.question_id} ({self.status})"
+
+
+class IndexChange(models.Model):
+    """The expertise index's change journal, in the database so that every process on every machine
+    catches up from it: one row per incremental operation ("post", "comment", "unpost",
+    "uncomment", "decline") on one object. Written by the indexing tasks; see experts.engine."""
+
+    op = models.CharField(max_length=10)
+    obj_id = models.BigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.op} {self.obj_id}"

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
@@ -317,6 +318,61 @@ class KnowsAbout:
     last_active: datetime | None
     hidden: bool = False  # opted out (shown to the person themself only)
     key_terms: list[str] = field(default_factory=list)  # distinctive words (or phrases) of their own writing
+    evidence: list[ProfileEvidence] = field(default_factory=list)  # their strongest items on their top topics
+
+
+@dataclass
+class ProfileEvidence:
+    """One item of a person's work that shows what they know (readable by the viewer), and which of
+    their top topics it supports."""
+
+    item: EvidenceItem
+    topics: list[str]
+
+
+PROFILE_EVIDENCE = 5  # items listed under "knows about"
+PROFILE_EVIDENCE_TOPICS = 4  # the strongest topics whose evidence is listed
+
+
+def profile_evidence(viewer, person, topics) -> list[ProfileEvidence]:
+    """The strongest evidence of `person`'s top topics (engine ids, strongest first per topic), re-read
+    through the access door: only posts and comments the viewer may read, by the person, are listed
+    (two queries at most)."""
+    order: list[str] = []
+    supports: dict[str, list[str]] = {}
+    for t in topics[:PROFILE_EVIDENCE_TOPICS]:
+        for ev in t.evidence:
+            if ev not in supports:
+                order.append(ev)
+                supports[ev] = []
+            if t.topic not in supports[ev]:
+                supports[ev].append(t.topic)
+    post_ids = [int(i[1:]) for i in order if i.startswith("p") and i[1:].isdigit()]
+    comment_ids = [int(i[1:]) for i in order if i.startswith("c") and i[1:].isdigit()]
+    items: dict[str, EvidenceItem] = {}
+    if post_ids:
+        rows = (
+            visible_posts(viewer)
+            .filter(pk__in=post_ids, author_id=person.pk)
+            .values_list(
+                "pk", "kind", "title", "question_id", "question__title", "question__accepted_answer_id", "created_at"
+            )
+        )
+        for pk, kind, title, qid, qtitle, qaccepted, created in rows:
+            ekind = "accepted_answer" if kind == "answer" and qaccepted == pk else kind
+            label = title or qtitle or "Post"
+            url = _post_url(pk, kind, qid)
+            items[f"p{pk}"] = EvidenceItem(label, url, ekind, KIND_LABEL.get(ekind, "Post"), created)
+    if comment_ids:
+        rows = (
+            visible_comments(viewer)
+            .filter(pk__in=comment_ids, author_id=person.pk)
+            .values_list("pk", "post_id", "post__kind", "post__title", "post__question_id", "created_at")
+        )
+        for pk, post_id, pkind, ptitle, pq, created in rows:
+            url = _post_url(post_id, pkind, pq)
+            items[f"c{pk}"] = EvidenceItem(ptitle or "A conversation", url, "comment", "Comment", created)
+    return [ProfileEvidence(items[i], supports[i]) for i in order if i in items][:PROFILE_EVIDENCE]
 
 
 def knows_about(viewer, person, top: int = 8) -> KnowsAbout | None:
@@ -356,6 +412,10 @@ def knows_about(viewer, person, top: int = 8) -> KnowsAbout | None:
             max(1, min(5, math.ceil(5 * t.strength / top_strength))) if t.strength else 0,
         )
         (topics if t.evidence_count else declared).append(item)
+    shown = {t.name for t in topics}
+    evidence = profile_evidence(viewer, person, [t for t in prof.topics if t.evidence_count])
+    for e in evidence:  # the topic names as shown (a declared skill's name, not its slug)
+        e.topics = [names.get(t, t) for t in e.topics if names.get(t, t) in shown]
     return KnowsAbout(
         topics,
         declared,
@@ -366,6 +426,7 @@ def knows_about(viewer, person, top: int = 8) -> KnowsAbout | None:
         opted_out,
         # in the phrases they recur in (their writing is read only when there are key terms to place)
         key_phrases(own_writing(viewer, person), [t.topic for t in prof.key_terms]) if prof.key_terms else [],
+        evidence,
     )
 
 
@@ -405,7 +466,7 @@ def inbox(viewer, status: str = "pending", cursor: str | None = None, limit: int
     qs = (
         RoutingRequest.objects.filter(expert_id=viewer.pk, question__removed_at__isnull=True)
         .filter(content_visible_q(viewer, space_field="question__space"))
-        .select_related("question", "question__author", "question__space")
+        .select_related("question", "question__author", "question__author__department", "question__space")
     )
     if status != "all":
         qs = qs.filter(status=status)
@@ -418,7 +479,7 @@ def get_request(viewer, request_id: int) -> RoutingRequest:
     found = (
         RoutingRequest.objects.filter(pk=request_id, expert_id=viewer.pk, question__removed_at__isnull=True)
         .filter(content_visible_q(viewer, space_field="question__space"))
-        .select_related("question", "question__space")
+        .select_related("question", "question__author", "question__author__department", "question__space")
         .first()
     )
     if found is None:
@@ -445,6 +506,56 @@ def question_routing(viewer, question_id: int) -> list[RoutingRequest] | None:
         .select_related("expert", "expert__department", "question")
         .order_by("round", "-score", "pk")
     )
+
+
+def _day(when) -> str:
+    local = timezone.localtime(when)
+    return f"{local.day} {local.strftime('%B %Y')}"
+
+
+def why_not_asked(person, code: str, space, prefs: ExpertSettings | None) -> str:
+    """Why a person the asker chose by name was not asked, in words for the asker (`code` as
+    expertise.routing.Skipped.reason). Only facts the asker may know: the person's own availability,
+    and whether they can read the asker's space (the asker is a member of it)."""
+    name = person.name
+    if code == "asker":
+        return "You cannot ask yourself."
+    if code == "opted_out":
+        return f"{name} has chosen not to be asked questions, so Chrysalis did not ask them."
+    if code == "away":
+        until = f" until {_day(prefs.away_until)}" if prefs is not None and prefs.away_until else ""
+        return f"{name} is away{until}, so Chrysalis did not ask them."
+    if code == "cannot_see":
+        where = space.name if space is not None else "the company feed"
+        return f"{name} cannot read questions in {where}, so Chrysalis did not ask them."
+    if code == "weekly_cap":
+        cap = settings.CHRYSALIS_ROUTING_WEEKLY_CAP
+        return (
+            f"{name} has already been asked {cap} question{'s' if cap != 1 else ''} this week, the most "
+            "Chrysalis asks of anyone, so Chrysalis did not ask them."
+        )
+    if code in ("already_asked", "declined"):
+        return f"{name} was already asked this question."
+    return f"Chrysalis did not ask {name}."
+
+
+def ask_hint(person, now: datetime | None = None) -> str:
+    """Before a question is posted: why `person`, chosen by name, would not be asked now (opted out,
+    away, at the weekly cap), in words; "" when nothing stands in the way (whether they can read it
+    depends on where it is asked, checked when it is posted)."""
+    now = now or timezone.now()
+    prefs = ExpertSettings.objects.filter(user_id=person.pk).first()
+    if prefs is not None and prefs.opt_out_of_expertise:
+        return f"{person.name} has chosen not to be asked questions: Chrysalis will ask others who know instead."
+    if prefs is not None and prefs.away_until and prefs.away_until > now:
+        return f"{person.name} is away until {_day(prefs.away_until)}: Chrysalis will ask others who know instead."
+    cap = settings.CHRYSALIS_ROUTING_WEEKLY_CAP
+    if cap is not None and weekly_load([person.pk]).get(person.pk, 0) >= cap:
+        return (
+            f"{person.name} has already been asked {cap} question{'s' if cap != 1 else ''} this week, the most "
+            "Chrysalis asks of anyone: Chrysalis will ask others who know instead."
+        )
+    return ""
 
 
 def pending_count(viewer) -> int:

@@ -48,7 +48,7 @@ def route_question_task(question_id: int) -> int:
     from chrysalis.experts.actions import route_question
     from chrysalis.experts.models import RoutingRequest
 
-    if RoutingRequest.objects.filter(question_id=question_id, round=1).exists():
+    if RoutingRequest.objects.filter(question_id=question_id, round=1, by_name=False).exists():
         return 0
     return len(route_question(question_id))
 

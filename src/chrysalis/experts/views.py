@@ -136,6 +136,21 @@ def knows_about(request, username):
     return render(request, "experts/_knows_about.html", {"knows": queries.knows_about(request.user, person)})
 
 
+def ask_hint(request, username):
+    """On the ask page, for a person chosen by name (loaded by htmx): why they would not be asked
+    now (opted out, away, weekly cap); nothing when they would be."""
+    from django.http import Http404
+
+    from chrysalis.core.errors import NotFound
+    from chrysalis.people.queries import person_by_username
+
+    try:
+        person = person_by_username(username, active_only=True)
+    except NotFound:
+        raise Http404("No such person.") from None
+    return render(request, "experts/_ask_hint.html", {"hint": queries.ask_hint(person)})
+
+
 def question_routing(request, pk: int):
     """The "Experts asked" card of a question (loaded by htmx): empty for anyone but its asker and
     moderators."""

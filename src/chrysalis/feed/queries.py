@@ -114,35 +114,6 @@ def tag_feed(viewer, tag_name: str, cursor: str | None = None, limit: int | None
 # --- What the feed pages show beside the feed (each one query, bounded) ---
 
 
-def people_to_follow(viewer, limit: int = 5) -> list[User]:
-    """Active people the viewer does not follow yet: first those followed by the most people the
-    viewer follows, then colleagues from the viewer's department. Three bounded queries."""
-    followed = Follow.objects.filter(follower_id=viewer.pk).values("followee_id")
-    ranked = list(
-        Follow.objects.filter(follower_id__in=followed, followee__is_active=True)
-        .exclude(followee_id__in=followed)
-        .exclude(followee_id=viewer.pk)
-        .values_list("followee_id", flat=True)
-        .annotate(n=Count("pk"))
-        .order_by("-n", "followee_id")[:limit]
-    )
-    colleagues = (
-        list(
-            User.objects.filter(department_id=viewer.department_id, is_active=True)
-            .exclude(pk=viewer.pk)
-            .exclude(pk__in=followed)
-            .exclude(pk__in=ranked)
-            .order_by("-pk")  # the newest accounts first, straight from the department index
-            .values_list("pk", flat=True)[:limit]
-        )
-        if viewer.department_id
-        else []
-    )
-    chosen = (ranked + colleagues)[:limit]
-    people = User.objects.filter(pk__in=chosen).select_related("department").in_bulk()
-    return [people[pk] for pk in chosen if pk in people]
-
-
 def spaces_to_join(viewer, limit: int = 5) -> list[Space]:
     """Open spaces the viewer is not in, the biggest first."""
     return list(

@@ -38,7 +38,6 @@ def _next_url(request, cursor: str | None) -> str | None:
 
 def _sidebars(viewer) -> dict:
     return {
-        "suggested_people": queries.people_to_follow(viewer),
         "suggested_spaces": queries.spaces_to_join(viewer),
         "my_spaces": queries.my_spaces(viewer),
         "popular_tags": queries.popular_tags(viewer),
@@ -70,6 +69,7 @@ def home(request):
             "nav": "home",
             "feed_nav": "home",
             "heading": "Home",
+            "lead": True,  # what is waiting for me and what I could answer lead the page (on phones too)
             "composer": True,
             "composer_space": None,
             "empty_message": (

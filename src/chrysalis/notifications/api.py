@@ -4,10 +4,13 @@ from ninja import Query, Router
 
 from chrysalis.notifications import actions, queries
 from chrysalis.notifications.schemas import (
+    EmailSettingsIn,
+    EmailSettingsOut,
     NotificationOut,
     NotificationPage,
     ReadAllOut,
     UnreadCountOut,
+    email_settings_out,
     notification_out,
 )
 
@@ -30,6 +33,17 @@ def unread_count(request):
 @router.post("/notifications/read-all", response=ReadAllOut, summary="Mark all my notifications read")
 def read_all(request):
     return {"updated": actions.mark_all_read(request.auth)}
+
+
+@router.get("/notifications/email-settings", response=EmailSettingsOut, summary="How e-mail reaches me")
+def get_email_settings(request):
+    return email_settings_out(queries.email_settings_of(request.auth), request.auth)
+
+
+@router.patch("/notifications/email-settings", response=EmailSettingsOut, summary="Change how e-mail reaches me")
+def patch_email_settings(request, payload: EmailSettingsIn):
+    values = payload.dict(exclude_none=True)
+    return email_settings_out(actions.update_email_settings(request.auth, request.auth, **values), request.auth)
 
 
 @router.post("/notifications/{notification_id}/read", response=NotificationOut, summary="Mark one read")

@@ -63,3 +63,16 @@ def get_notification(viewer, notification_id: int) -> Notification:
     if found is None:
         raise NotFound("No such notification.")
     return found
+
+
+def email_settings_of(person):
+    """The person's e-mail settings; the defaults (unsaved) when they never changed them."""
+    from chrysalis.notifications.models import EmailSettings
+
+    return EmailSettings.objects.filter(user_id=person.pk).first() or EmailSettings(user_id=person.pk)
+
+
+def may_email(person) -> bool:
+    """Whether any e-mail may go to the person at all: active, with an address, and the master
+    switch (`User.email_notifications`, on the profile form) on."""
+    return bool(person.is_active and person.email and person.email_notifications)

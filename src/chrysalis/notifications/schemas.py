@@ -55,3 +55,36 @@ def notification_out(n) -> dict:
         "read": n.read_at is not None,
         "read_at": n.read_at,
     }
+
+
+class EmailSettingsOut(Schema):
+    """How e-mail reaches me: each kind immediately / digest / off, the digest daily / weekly / off.
+    `email_on` is the master switch (the profile's email_notifications): off, no e-mail at all."""
+
+    routed: str
+    mention: str
+    answer: str
+    accepted: str
+    digest: str
+    email_on: bool
+
+
+class EmailSettingsIn(Schema):
+    """Only the fields given change."""
+
+    routed: str | None = None
+    mention: str | None = None
+    answer: str | None = None
+    accepted: str | None = None
+    digest: str | None = None
+
+
+def email_settings_out(row, person) -> dict:
+    return {
+        "routed": row.routed,
+        "mention": row.mention,
+        "answer": row.answer,
+        "accepted": row.accepted,
+        "digest": row.digest,
+        "email_on": bool(person.email_notifications),
+    }

@@ -483,3 +483,40 @@ def unreact(actor, *, post: Post | None = None, comment: Comment | None = None, 
             Post.objects.filter(pk=post.pk).update(reaction_count=Greatest(F("reaction_count") - 1, 0))
     if post is not None:
         post.reaction_count = max(post.reaction_count - 1, 0)
+
+
+# --- distinct readers ----------------------------------------------------------------------------
+
+def record_reads(viewer, posts) -> int:
+    """Record that `viewer` has read these posts (the post page, a question with its answers, an
+    article): one INSERT that skips rows already there, so reading again changes nothing. Only the
+    first read is kept; authors' own reads, removed posts and posts the viewer may not read are
+    never recorded. Never fails the page: a write that cannot happen now is skipped. Returns how
+    many (post, reader) pairs were offered to the database."""
+    from django.db import DatabaseError
+
+    from chrysalis.posts.models import PostRead
+
+    if not access._active(viewer):
+        return 0
+    readable: dict[int | None, bool] = {}
+    rows = []
+    for post in posts:
+        if post is None or post.removed_at is not None or post.author_id == viewer.pk:
+            continue
+        if post.space_id not in readable:
+            readable[post.space_id] = access.can_read_space(viewer, post.space)
+        if readable[post.space_id]:
+            rows.append(PostRead(post_id=post.pk, user_id=viewer.pk))
+    if not rows:
+        return 0
+    try:  # pages run in autocommit: a failed INSERT leaves nothing half-done
+        PostRead.objects.bulk_create(rows, ignore_conflicts=True)
+    except DatabaseError:  # e.g. SQLite busy under load: a missed read is better than a failed page
+        return 0
+    return len(rows)
+
+
+def record_read(viewer, post: Post) -> int:
+    """Record that `viewer` has read `post` (see record_reads)."""
+    return record_reads(viewer, [post])

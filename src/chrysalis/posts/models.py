@@ -235,3 +235,19 @@ class TagFollow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} follows {self.tag_id}"
+
+
+class PostRead(models.Model):
+    """That a person has read a post (distinct readers for a person's impact). Only the first read
+    is kept, once per person and post; nothing else is recorded (no later reads, no addresses).
+    Authors' reads of their own posts are not recorded."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_reads")
+    first_read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="post_read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read post {self.post_id}"

@@ -2,6 +2,7 @@
 from chrysalis.spaces.queries for comments and attachments): there is no other visibility rule."""
 
 from collections import defaultdict
+from types import SimpleNamespace
 
 from django.db.models import Count, Q, QuerySet
 
@@ -39,9 +40,10 @@ def _summary(counts: dict[str, int], mine: set[str]) -> tuple[list, list]:
 def hydrate_posts(viewer, posts) -> list[Post]:
     """Attach what a feed card shows, in a fixed number of queries whatever the number of posts
     (5 when there are posts: tags, attachments, links, reactions, the viewer's moderator roles;
-    one more when the page holds answers: their questions' titles).
+    one more when the page holds answers: their questions' titles and askers' departments).
 
-    Each post gets: question_title (answers), tag_list, attachment_list, link_list, reaction_summary
+    Each post gets: question_title and question_asker (answers; the asker's department_id and department
+    name, for the cross-department mark), tag_list, attachment_list, link_list, reaction_summary
     (kinds with count > 0), reaction_options (every kind, to click), viewer_can_edit,
     viewer_can_moderate. Callers pass posts selected with author, author__department and space
     (visible_posts(...).select_related(...)).
@@ -83,13 +85,23 @@ def hydrate_posts(viewer, posts) -> list[Post]:
                 user_id=viewer_id, space_id__in=space_ids, role__in=[Role.OWNER, Role.MODERATOR]
             ).values_list("space_id", flat=True)
         )
-    # answers show their question's title (same space, so the same readers): one query if any
+    # answers show their question's title and whether they crossed a department line to it (same
+    # space, so the same readers): one query if any
     answer_qids = {p.question_id for p in posts if p.kind == Post.Kind.ANSWER and p.question_id}
-    question_titles = (
-        dict(Post.objects.filter(pk__in=answer_qids).values_list("pk", "title")) if answer_qids else {}
+    question_rows = (
+        {
+            pk: (title, SimpleNamespace(department_id=dept_id, department=SimpleNamespace(pk=dept_id, name=dept)))
+            for pk, title, dept_id, dept in Post.objects.filter(pk__in=answer_qids).values_list(
+                "pk", "title", "author__department_id", "author__department__name"
+            )
+        }
+        if answer_qids
+        else {}
     )
     for p in posts:
-        p.question_title = question_titles.get(p.question_id, "") if p.kind == Post.Kind.ANSWER else ""
+        title, asker = question_rows.get(p.question_id, ("", None)) if p.kind == Post.Kind.ANSWER else ("", None)
+        p.question_title = title
+        p.question_asker = asker  # the asker's department only (web/_crossed.html)
         p.tag_list = tags.get(p.pk, [])
         p.attachment_list = attachments.get(p.pk, [])
         p.link_list = links.get(p.pk, [])

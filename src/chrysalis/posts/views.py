@@ -103,6 +103,7 @@ def detail(request, pk: int):
     if qa_url := _qa_url(post):
         return redirect(qa_url)
     comments = queries.comments_for(request.user, post)
+    actions.record_read(request.user, post)  # distinct readers (chrysalis.impact)
     return render(request, "posts/detail.html", {"post": post, "comments": comments})
 
 

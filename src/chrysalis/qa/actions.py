@@ -65,12 +65,25 @@ def _check_can_answer(actor, space) -> None:
 # --- questions and answers -----------------------------------------------------------------------
 
 
-def ask_question(actor, *, title: str, body: str, tags, space=None, files=()) -> Post:
+def ask_question(actor, *, title: str, body: str, tags, space=None, files=(), ask=None) -> Post:
     """A question (title, Markdown body, at least one tag) on the company feed or in a space the
-    actor is a member of. In a space that restricts tags only existing tags are accepted."""
-    return post_actions.create_post(
-        actor, body=body, title=title, tags=tags, space=space, kind=QUESTION, files=files
-    )
+    actor is a member of. In a space that restricts tags only existing tags are accepted.
+
+    `ask`: a person the asker chose by name (the "Ask" button of a profile). They are asked too,
+    under the routing rules (experts.hooks.asked_by_name), besides the experts routing chooses; the
+    returned question's `named_ask` (experts.actions.NamedAsk) says whether they were asked, and why
+    not. Asking yourself, or someone no longer active, is refused before anything is written."""
+    if ask is not None:
+        if ask.pk == actor.pk:
+            raise Invalid("You cannot ask yourself: leave “Ask” empty to ask the experts.", field="ask")
+        if not ask.is_active:
+            raise Invalid(f"{ask.name} is no longer active here: choose someone else.", field="ask")
+    with transaction.atomic():
+        question = post_actions.create_post(
+            actor, body=body, title=title, tags=tags, space=space, kind=QUESTION, files=files
+        )
+        question.named_ask = expertise.asked_by_name(question, ask) if ask is not None else None
+    return question
 
 
 def answer_question(actor, question: Post, *, body: str) -> Post:

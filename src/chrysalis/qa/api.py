@@ -8,6 +8,8 @@ from django.http import HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
+from chrysalis.core.errors import Invalid, NotFound
+from chrysalis.people.queries import person_by_username
 from chrysalis.people.schemas import PersonOut
 from chrysalis.qa import actions, queries
 from chrysalis.qa.schemas import (
@@ -20,6 +22,7 @@ from chrysalis.qa.schemas import (
     ArticleOut,
     ArticlePatch,
     CloseIn,
+    NamedAskOut,
     QuestionIn,
     QuestionOut,
     QuestionPage,
@@ -104,10 +107,20 @@ def similar_questions(request, filters: Query[SimilarFilters]):
 @router.post("/questions", response={201: QuestionOut, **ERRORS}, summary="Ask a question")
 def ask_question(request, payload: QuestionIn):
     space = get_known_space(request.auth, payload.space) if payload.space else None
+    person = None
+    if payload.ask:
+        try:
+            person = person_by_username(payload.ask.strip().lstrip("@"), active_only=True)
+        except NotFound:
+            raise Invalid(f"There is nobody called “{payload.ask}” here to ask.", field="ask") from None
     q = actions.ask_question(
-        request.auth, title=payload.title, body=payload.body, tags=payload.tags, space=space
+        request.auth, title=payload.title, body=payload.body, tags=payload.tags, space=space, ask=person
     )
-    return Status(201, _thread(request.auth, q.pk))
+    out = _thread(request.auth, q.pk)
+    if q.named_ask is not None:
+        n = q.named_ask
+        out.asked_by_name = NamedAskOut(username=n.person.username, asked=n.asked, reason=n.reason)
+    return Status(201, out)
 
 
 @router.get(

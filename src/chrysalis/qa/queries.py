@@ -435,7 +435,7 @@ def top_answerers(viewer, tag: Tag, limit: int = 10) -> list[Answerer]:
         )
         .order_by("-accepted", "-total", "-n", "author_id")[:limit]
     )
-    people = {u.pk: u for u in User.objects.filter(pk__in=[r["author_id"] for r in rows])}
+    people = {u.pk: u for u in User.objects.filter(pk__in=[r["author_id"] for r in rows]).select_related("department")}
     return [
         Answerer(person=people[r["author_id"]], answers=r["n"], accepted=r["accepted"], score=r["total"] or 0)
         for r in rows

@@ -91,6 +91,12 @@ class AnswerOut(Schema):
         )
 
 
+class NamedAskOut(Schema):
+    username: str
+    asked: bool
+    reason: str = Field(description="Why they were not asked, in words; empty when they were")
+
+
 class QuestionOut(QuestionSummary):
     body: str
     body_html: str
@@ -103,6 +109,7 @@ class QuestionOut(QuestionSummary):
     resolved: bool
     answers: list[AnswerOut]
     article_ids: list[int]
+    asked_by_name: NamedAskOut | None = None  # only in the answer to asking with `ask`
 
     @staticmethod
     def from_thread(t) -> "QuestionOut":
@@ -133,6 +140,11 @@ class QuestionIn(Schema):
     body: str = Field(description="Markdown; @mentions notify readers")
     tags: list[str] = Field(description="At least one; in a space that restricts tags, existing ones only")
     space: str | None = Field(None, description="Slug of a space you are a member of; omit for company-wide")
+    ask: str | None = Field(
+        None,
+        description="Username of a person to ask by name, besides the experts routing chooses (under the "
+        "routing rules: `asked_by_name` in the answer says whether they were asked, and why not)",
+    )
 
 
 class QuestionPatch(Schema):

@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chrysalis.core.errors import ActionError, Forbidden, NotFound
+from chrysalis.posts.actions import record_reads
 from chrysalis.posts.models import Post
 from chrysalis.posts.queries import postable_spaces
 from chrysalis.qa import actions, queries
+from chrysalis.qa.forms import AskPersonForm
 from chrysalis.spaces.queries import get_known_space
 
 NAV = "questions"
@@ -90,10 +92,23 @@ def index(request):
 
 @require_http_methods(["GET", "POST"])
 def ask(request):
+    """Ask a question; `ask=<username>` (from a profile's "Ask" button) asks that person by name too."""
     fields = ("title", "body", "tags", "space")
     source = request.POST if request.method == "POST" else request.GET
     values = {k: source.get(k, "") for k in fields}
-    ctx = {"nav": NAV, "values": values, "spaces": postable_spaces(request.user)}
+    person_form = AskPersonForm(source, asker=request.user)
+    person = person_form.cleaned_data["ask"] if person_form.is_valid() else None
+    ctx = {
+        "nav": NAV,
+        "values": values,
+        "spaces": postable_spaces(request.user),
+        "ask_person": person,
+        "ask_value": source.get("ask", "")[:150],
+    }
+    if not person_form.is_valid():
+        ctx.update(error=person_form.error, error_field="ask")
+        status = person_form.status if request.method == "GET" else 422  # a posted form: 422 whatever the cause
+        return render(request, "qa/ask.html", ctx | {"similar": []}, status=status)
     if request.method == "GET":
         ctx["similar"] = queries.similar_questions(request.user, values["title"]) if values["title"] else []
         return render(request, "qa/ask.html", ctx)
@@ -106,6 +121,7 @@ def ask(request):
             tags=values["tags"],
             space=space,
             files=request.FILES.getlist("files"),
+            ask=person,
         )
     except ActionError as e:
         ctx.update(
@@ -114,6 +130,11 @@ def ask(request):
             similar=queries.similar_questions(request.user, values["title"]),
         )
         return render(request, "qa/ask.html", ctx, status=e.status)
+    named = question.named_ask
+    if named is not None and named.asked:
+        messages.success(request, f"You asked {named.person.name} by name; Chrysalis also asks others who know.")
+    elif named is not None:
+        messages.warning(request, f"{named.reason} Chrysalis asks others who know, as usual.")
     return redirect("qa:question", pk=question.pk)
 
 
@@ -142,7 +163,9 @@ def _thread_ctx(request, pk: int, **extra) -> dict:
 
 @require_GET
 def question(request, pk: int):
-    return render(request, "qa/question.html", _thread_ctx(request, pk))
+    ctx = _thread_ctx(request, pk)
+    record_reads(request.user, [ctx["t"].question, *ctx["t"].answers])  # distinct readers (chrysalis.impact)
+    return render(request, "qa/question.html", ctx)
 
 
 @require_POST
@@ -335,6 +358,7 @@ def article_new(request, pk: int):
 @require_GET
 def article(request, pk: int):
     view = _or_404(queries.article_view, request.user, pk)
+    record_reads(request.user, [view.article])  # distinct readers (chrysalis.impact)
     return render(request, "qa/article.html", {"nav": NAV, "v": view, "a": view.article})
 
 

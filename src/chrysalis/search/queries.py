@@ -241,7 +241,9 @@ def search(
         return results
     page_qs = matching.filter(kind=kind) if kind else matching
     docs = list(
-        page_qs.select_related("author", "space", "post")
+        page_qs.select_related(  # bylines (title, department) and the cross-department mark, in the same query
+            "author__department", "space", "post__author__department", "post__question__author__department"
+        )
         .extra(select={"rank": rank_sql}, select_params=rank_params)
         .order_by("rank", "-created_at", "-id")[offset : offset + limit + 1]
     )

@@ -40,10 +40,13 @@ def nice_max(v: float) -> float:
     return float(10 * power)
 
 
-def _svg(width: int, height: int, title: str, body: list[str], cls: str) -> SafeString:
+def _svg(width: int, height: int, title: str, body: list[str], cls: str, *, natural: bool = False) -> SafeString:
+    """natural: also write width and height attributes (the chart's size in CSS pixels), for a
+    stylesheet that shows it at that size (`width: auto`) instead of stretching it."""
     t = escape(title)
+    size = f' width="{width}" height="{height}"' if natural else ""
     return mark_safe(
-        f'<svg class="chart {cls}" viewBox="0 0 {width} {height}" role="img" aria-label="{t}" '
+        f'<svg class="chart {cls}"{size} viewBox="0 0 {width} {height}" role="img" aria-label="{t}" '
         f'preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>'
         + "".join(body)
         + "</svg>"
@@ -169,7 +172,9 @@ def heatmap(title: str, row_labels: Sequence[str], col_labels: Sequence[str],
     """A matrix of cells shaded in six steps of the largest value, each with its number written in."""
     label_w = min(200, 12 + 7 * max((len(x) for x in row_labels), default=4))
     top = min(150, 12 + 6 * max((len(x) for x in col_labels), default=4))
-    width = label_w + cell * len(col_labels) + 8
+    # the last column labels, written at -45 degrees, reach past the last column to the right
+    overhang = min(150, 12 + 6 * len(col_labels[-1])) * 0.72 - cell / 2 if col_labels else 0
+    width = label_w + cell * len(col_labels) + 8 + max(0, math.ceil(overhang))
     height = top + cell * len(row_labels) + 8
     peak = max((v for row in matrix for v in row), default=0) or 1
     body: list[str] = []
@@ -192,4 +197,4 @@ def heatmap(title: str, row_labels: Sequence[str], col_labels: Sequence[str],
             body.append(f'<text class="chart-cell{" chart-cell-strong" if step >= 4 else ""}" '
                         f'x="{x + (cell - 2) / 2:.1f}" y="{y + cell * 0.6:.1f}" text-anchor="middle">'
                         f"{escape(fmt(v))}</text>")
-    return _svg(width, height, title, body, "chart-heatmap")
+    return _svg(width, height, title, body, "chart-heatmap", natural=True)

@@ -135,17 +135,8 @@ def test_a_bad_cursor_or_size_is_a_clear_error(viewer):
         queries.home_feed(viewer, limit=1000)
 
 
-def test_suggestions(viewer, bob, cy, owner, open_space):
-    dept = make_department("Support")
-    viewer.department = dept
-    viewer.save()
-    colleague = make_person("colleague", department=dept)
-    follow_person(viewer, bob)
-    follow_person(bob, cy)  # cy is followed by someone vera follows
-    make_person("stranger")
-    people = {p.username for p in queries.people_to_follow(viewer)}
-    assert people == {"colleague", "cy"}
-    assert colleague.pk != viewer.pk
+def test_spaces_to_join(viewer, bob, cy, owner, open_space):
+    # (people to follow became "people you should know": chrysalis.connections)
     big = make_space(owner, name="Big", visibility="open", members=[bob, cy])
     make_space(owner, name="Closed", visibility="private")
     _add_member(open_space, viewer)

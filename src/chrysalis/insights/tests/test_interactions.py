@@ -6,7 +6,6 @@ import pytest
 from chrysalis.insights.interactions import interactions
 from chrysalis.posts.actions import add_comment, create_post, delete_post, react
 from chrysalis.qa.actions import answer_question, ask_question, vote
-from chrysalis.testsupport.factories import make_person
 from expertise.graph import KINDS, Interactions, pagerank, percentile_of
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +39,7 @@ def test_private_and_secret_spaces_count_for_members_only(ana, bob, cy, private_
     from chrysalis.spaces.actions import _add_member
 
     _add_member(private_space, bob)
-    secret_post = create_post(ana, body="secret plan", space=secret_space)
+    create_post(ana, body="secret plan", space=secret_space)
     private_post = create_post(ana, body="private plan", space=private_space)
     add_comment(ana, private_post, body="own")
     add_comment(bob, private_post, body="seen")
