@@ -301,7 +301,7 @@ class Betweenness:
 
 
 def betweenness(inter: Interactions, people=None, *, exact_up_to: int = 5000, samples: int | None = None,
-                seed: int = 0, budget: float = 1e8) -> Betweenness:
+                seed: int = 0, budget: float = 1e9) -> Betweenness:
     """Betweenness of each person on the undirected, unweighted tie graph: how many shortest paths
     between other people run through them (pairs counted once). Exact up to `exact_up_to` people;
     beyond, estimated from `samples` random source people (igraph's `sources=`), scaled by

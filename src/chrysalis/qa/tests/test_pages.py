@@ -62,7 +62,7 @@ def test_question_page_query_count_is_fixed(client, ana, bob, n, django_assert_n
         a = actions.answer_question(make_person(), q, body="answer")
         post_actions.add_comment(ana, a, body="c")
     client.force_login(bob)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         r = client.get(f"/qa/{q.pk}/")
     assert r.content.decode().count('class="card q-post q-answer') == n
 

@@ -9,7 +9,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 from playwright.sync_api import expect
-from tests.conftest import SHOTS, browser, page, sign_in  # noqa: F401 (fixtures)
+from tests.conftest import SHOTS, sign_in
 
 from chrysalis.experts.actions import ask_by_name
 from chrysalis.notifications import actions
