@@ -77,7 +77,7 @@ FEEDS = ["home", "company", "department", "tag", "person", "space"]
 # hydrate_posts (5), the composer's spaces (when shown), the sidebars (people to follow: 3, spaces,
 # my spaces, tags, my department), and the space lookup for a space feed.
 # (hydrate_posts skips its moderator-role query when no post of the page is in a space: company.)
-PAGE_QUERIES = {"home": 16, "company": 15, "department": 17, "tag": 15, "person": 16, "space": 17}
+PAGE_QUERIES = {"home": 14, "company": 13, "department": 15, "tag": 13, "person": 14, "space": 15}
 FRAGMENT_QUERIES = {"home": 8, "company": 7, "department": 10, "tag": 8, "person": 9, "space": 10}
 API_QUERIES = {"home": 7, "company": 6, "department": 9, "tag": 7, "person": 8, "space": 8}
 

@@ -84,7 +84,7 @@ def test_the_page_costs_a_fixed_number_of_queries(client, ana, bob, n, django_as
     client.get("/people/ana/impact/")  # the organisation's influence is now cached for the day
     # session, user, the person, then 7 reads: work, tags, comments, reactions, votes, routing,
     # readers; then the page's chrome (2 permission lookups, the unread badge)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         r = client.get("/people/ana/impact/")
     assert r.status_code == 200
 
